@@ -1,0 +1,30 @@
+/**
+ * `connect-remediator <command>`: one binary for every process and chore. Each command lives in its
+ * own module under worker/commands/ and registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerDevCommand } from './commands/dev';
+import { registerWorkerCommand } from './commands/worker';
+
+export function buildProgram(): Command {
+  const program = new Command('connect-remediator')
+    .description('Durable Temporal remediation of failed Amazon Connect rule actions')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDevCommand(program);
+  registerWorkerCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    console.error(`connect-remediator: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

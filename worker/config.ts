@@ -1,0 +1,136 @@
+/**
+ * The one place that reads the environment. Every process entry point calls `loadConfig()` once and
+ * passes the result down, so modules stay testable and secrets never travel further than needed.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEFAULT_TASK_QUEUE = 'connect-remediation';
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name}: expected a TCP port number` })
+    .int(`${name}: expected an integer port`)
+    .min(0, `${name}: expected 0..65535`)
+    .max(65535, `${name}: expected 0..65535`)
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_TASK_QUEUE: optionalString,
+  TEMPORAL_WEB_UI_URL: optionalString,
+  TEMPORAL_CLI: optionalString,
+  POLICIES_FILE: optionalString,
+  INGRESS_HOST: optionalString,
+  INGRESS_PORT: port('INGRESS_PORT', 8080),
+  INGRESS_API_KEY: optionalString,
+  INGRESS_API_KEY_HEADER: optionalString,
+  AWS_REGION: optionalString,
+  CONNECT_ENDPOINT: optionalString,
+  EVENTBRIDGE_ENDPOINT: optionalString,
+  SIMULATOR_PORT: port('SIMULATOR_PORT', 4566),
+  CONNECT_REMEDIATOR_DATA_DIR: optionalString,
+  XDG_CACHE_HOME: optionalString,
+  LOG_LEVEL: optionalString,
+});
+
+export interface TemporalConfig {
+  address: string;
+  /** True when TEMPORAL_ADDRESS was set: `dev` then uses that server instead of starting one. */
+  addressExplicit: boolean;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: { certPath?: string; keyPath?: string; caPath?: string };
+  webUiUrl: string;
+}
+
+export interface Config {
+  temporal: TemporalConfig;
+  policiesFile: string;
+  ingress: { host: string; port: number; apiKey?: string; apiKeyHeader: string };
+  aws: { region: string; connectEndpoint?: string; eventBridgeEndpoint?: string };
+  simulator: { port: number };
+  /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise scripts/temporal-cli.ts searches. */
+  temporalCli?: string;
+  cacheDir: string;
+  dataDir: string;
+  logLevel: string;
+  /** Environment handed to channels that name a secret by env var (webhook `secretEnv`). */
+  secrets: (name: string) => string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'Invalid environment:\n' +
+        parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'),
+    );
+  }
+  const e = parsed.data;
+  const tls =
+    e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY || e.TEMPORAL_TLS_CA
+      ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA }
+      : undefined;
+  if (tls && Boolean(tls.certPath) !== Boolean(tls.keyPath)) {
+    throw new ConfigError(
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
+    );
+  }
+  const cacheHome = e.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? 'localhost:7233',
+      addressExplicit: e.TEMPORAL_ADDRESS !== undefined,
+      namespace: e.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: e.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls,
+      webUiUrl: (e.TEMPORAL_WEB_UI_URL ?? 'http://localhost:8233').replace(/\/+$/, ''),
+    },
+    policiesFile: path.resolve(e.POLICIES_FILE ?? path.join(PROJECT_ROOT, 'policies', 'policies.yaml')),
+    ingress: {
+      host: e.INGRESS_HOST ?? '127.0.0.1',
+      port: e.INGRESS_PORT,
+      apiKey: e.INGRESS_API_KEY,
+      apiKeyHeader: (e.INGRESS_API_KEY_HEADER ?? 'x-api-key').toLowerCase(),
+    },
+    aws: {
+      region: e.AWS_REGION ?? 'us-east-1',
+      connectEndpoint: e.CONNECT_ENDPOINT,
+      eventBridgeEndpoint: e.EVENTBRIDGE_ENDPOINT,
+    },
+    simulator: { port: e.SIMULATOR_PORT },
+    temporalCli: e.TEMPORAL_CLI,
+    cacheDir: path.join(cacheHome, 'connect-remediator'),
+    dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    secrets: (name) => env[name],
+  };
+}
+
+/** Link to a run in the Temporal Web UI (dev server or Temporal Cloud style URL prefix). */
+export function webUiRunUrl(
+  temporal: Pick<TemporalConfig, 'webUiUrl' | 'namespace'>,
+  workflowId: string,
+): string {
+  return `${temporal.webUiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

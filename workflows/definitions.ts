@@ -1,0 +1,87 @@
+/**
+ * The remediation workflow's public surface: type name, ids, input/result shapes, signals and
+ * queries. Imported by the workflow itself and by every client (ingress, CLI, tests), so the two
+ * sides cannot drift apart.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ConnectFailureEvent } from '../events/types';
+import type { RemediationPhaseValue } from './search-attributes';
+
+export const REMEDIATION_WORKFLOW_TYPE = 'remediateFailedAction';
+export const CAPACITY_GATE_WORKFLOW_TYPE = 'taskCapacityGate';
+
+export const remediationWorkflowId = (eventId: string): string => `remediate-${eventId}`;
+export const capacityGateWorkflowId = (instanceId: string): string => `task-capacity-${instanceId}`;
+
+export interface RemediationInput {
+  /** The validated event, exactly as EventBridge delivered it. */
+  event: ConnectFailureEvent;
+  /** How it reached us, for the run's story in the Web UI. */
+  receivedVia?: 'ingress' | 'cli' | 'test' | (string & {});
+}
+
+export type RemediationOutcome = 'recovered' | 'escalated' | 'resolved' | 'abandoned';
+
+export interface ErrorSummary {
+  /** AWS SDK error name (e.g. ThrottlingException) or entry ErrorCode for PutEvents. */
+  name: string;
+  message: string;
+  /** Retry hint the error carried (Retry-After / retryDelay), milliseconds. */
+  retryAfterMs?: number;
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  /** Why this attempt happened. */
+  trigger: 'policy' | 'operator' | 'capacity';
+  /** Wait before this attempt (durable timer), milliseconds. */
+  delayMs: number;
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  error?: ErrorSummary;
+  /** What the re-issue produced: a task ContactId or an EventBridge event id. */
+  resultId?: string;
+  notes?: string[];
+}
+
+export interface EscalationRecord {
+  at: string;
+  reason: string;
+  channels: { name: string; type: string; ok: boolean; detail?: string }[];
+}
+
+export interface OperatorDecision {
+  note?: string;
+  /** Re-issue overrides, e.g. { contactFlowId: "…" } for a corrected flow. */
+  overrides?: Record<string, string>;
+  /** Who decided (free text; the CLI fills the OS user). */
+  by?: string;
+}
+
+export interface RemediationResult {
+  outcome: RemediationOutcome;
+  eventId: string;
+  policy?: { name: string; setHash: string; strategy: string };
+  attempts: AttemptRecord[];
+  escalations: EscalationRecord[];
+  decision?: OperatorDecision & { action: 'retry' | 'resolve' | 'abandon'; at: string };
+  /** Human-readable one-liner of how it ended. */
+  summary: string;
+}
+
+export interface RemediationStatus {
+  phase: RemediationPhaseValue;
+  attempt: number;
+  nextAttemptAt?: string;
+  lastError?: ErrorSummary;
+  policy?: { name: string; setHash: string; strategy: string };
+  /** While waiting for task capacity. */
+  capacity?: { position?: number; waitingSince: string };
+  awaitingOperatorUntil?: string;
+}
+
+export const retrySignal = defineSignal<[OperatorDecision?]>('retry');
+export const resolveSignal = defineSignal<[OperatorDecision?]>('resolve');
+export const abandonSignal = defineSignal<[OperatorDecision?]>('abandon');
+export const statusQuery = defineQuery<RemediationStatus>('status');

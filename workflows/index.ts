@@ -1,0 +1,2 @@
+// Entry point the worker bundles: every workflow type the task queue serves.
+export { remediateFailedAction } from './remediate';
