@@ -19,7 +19,12 @@ export function onShutdownSignals(log: (line: string) => void): ShutdownControll
     controller.abort(reason);
     resolveRequested(reason);
   };
+  let firstSignalAt = 0;
   const handler = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches us twice under `npm start` (the process group, then npm's
+    // forward); only a second press, noticeably later, means "exit now".
+    if (controller.signal.aborted && Date.now() - firstSignalAt < 1000) return;
+    firstSignalAt ||= Date.now();
     if (controller.signal.aborted) {
       log(`${signal} again: exiting now`);
       process.exit(130);
@@ -29,11 +34,22 @@ export function onShutdownSignals(log: (line: string) => void): ShutdownControll
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  // When whatever launched us dies without passing the signal on (a killed `npm start`, a closed
+  // terminal), we are re-parented: treat that as a shutdown request instead of running orphaned.
+  const parentAtStart = process.ppid;
+  const parentWatch = setInterval(() => {
+    if (process.ppid !== parentAtStart) {
+      log('parent process exited: stopping…');
+      trigger('parent exited');
+    }
+  }, 1000);
+  parentWatch.unref();
   return {
     signal: controller.signal,
     requested,
     trigger,
     dispose: () => {
+      clearInterval(parentWatch);
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
     },
