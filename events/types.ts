@@ -62,4 +62,5 @@ export interface AdditionalInfo {
 export type ParsedAdditionalInfo =
   | { status: 'parsed'; value: AdditionalInfo }
   | { status: 'absent' }
-  | { status: 'malformed'; raw: string; problem: string };
+  /** `partial`: the fields that did parse, when the JSON was an object with some bad fields. */
+  | { status: 'malformed'; raw: string; problem: string; partial?: AdditionalInfo };

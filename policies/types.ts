@@ -1,0 +1,92 @@
+/**
+ * What a run records about its policy (the contract between the policy loader and the workflow).
+ * A ResolvedPolicy is self-contained: defaults merged, channels resolved by name, durations kept as
+ * the strings ops wrote (Temporal/`ms` format, e.g. "10s", "5m"). It is the result of the
+ * resolvePolicy activity, so it lives in the run's history and later YAML edits never change it.
+ */
+
+export type Strategy = 'retry' | 'wait-for-capacity' | 'escalate' | 'ignore';
+
+export interface RetrySettings {
+  initialInterval: string;
+  backoffCoefficient: number;
+  maximumInterval: string;
+  maximumAttempts: number;
+  /** Fraction 0..1: each delay is spread uniformly over ±jitter of itself. */
+  jitter: number;
+  /** Never retry sooner than additionalInfo.retryDelay or the latest error's retry hint. */
+  honorRetryDelay: boolean;
+}
+
+export interface CapacitySettings {
+  /** How long a run may wait for task capacity before `then`. */
+  maxWait: string;
+  then: 'escalate' | 'retry';
+  /** Where free capacity comes from: Connect's current metrics, or AIMD probing. */
+  source: 'metrics' | 'probe';
+  /** Active-tasks quota of the instance (metrics source). */
+  quota?: number;
+  /** Higher is served first; FIFO among equals. */
+  priority?: number;
+}
+
+export type ChannelConfig =
+  | { name: string; type: 'eventbridge'; eventBusName: string; source?: string }
+  | {
+      name: string;
+      type: 'connect-task';
+      contactFlowId: string;
+      /** Defaults to the failed event's instance. */
+      instanceId?: string;
+    }
+  | {
+      name: string;
+      type: 'webhook';
+      url: string;
+      /** Env var holding a bearer token; the secret itself never appears in YAML or history. */
+      secretEnv?: string;
+    };
+
+/** Changes to the re-issued action, from the policy or an operator's `retry` signal. */
+export interface ReissueOverrides {
+  contactFlowId?: string;
+  /** Templates may use ${event.id}, ${detail.ruleId}, ${detail.reasonCode}, … */
+  name?: string;
+  description?: string;
+  attributes?: Record<string, string>;
+  references?: Record<string, { type: 'URL' | 'STRING' | 'NUMBER' | 'EMAIL' | 'DATE'; value: string }>;
+  /** GENERATE_EVENTBRIDGE_EVENT re-issue target. */
+  eventBusName?: string;
+  source?: string;
+  detailType?: string;
+}
+
+export interface ResolvedPolicy {
+  name: string;
+  /** Content hash of the policy set this came from. */
+  setHash: string;
+  strategy: Strategy;
+  retry: RetrySettings;
+  /** Bounds the whole remediation (before escalation). */
+  deadline: string;
+  /** Retry even when additionalInfo says `retryable: false`. */
+  retryNonRetryable: boolean;
+  capacity?: CapacitySettings;
+  escalateTo: ChannelConfig[];
+  /** How long an escalated run waits for an operator's retry / resolve / abandon. */
+  operatorWait: string;
+  reissue: ReissueOverrides;
+}
+
+/** The event facts policies match on. */
+export interface MatchFacts {
+  reasonCode: string;
+  actionType: string;
+  triggerEvent: string;
+  /** From additionalInfo; undefined when absent or malformed. */
+  retryable?: boolean;
+  instanceId: string;
+  ruleId: string;
+  /** The event's `error` text (for `errorMatches`). */
+  error: string;
+}
