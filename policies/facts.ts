@@ -1,8 +1,8 @@
 /** The facts of an event that policies match on and the workflow reasons with. Pure. */
-import type { MatchFacts } from '../policies/types';
-import { parseAdditionalInfo } from './additional-info';
-import { instanceIdFromArn } from './arn';
-import type { AdditionalInfo, ConnectFailureEvent } from './types';
+import { parseAdditionalInfo } from '../events/additional-info';
+import { instanceIdFromArn } from '../events/arn';
+import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
+import type { MatchFacts } from './types';
 
 /** Usable additionalInfo fields, whether it parsed cleanly or only in part. */
 export function additionalInfoOf(event: ConnectFailureEvent): AdditionalInfo {
