@@ -1,0 +1,88 @@
+/**
+ * What every simulated AWS call goes through: expire finished tasks, add injected latency, fail with
+ * an injected error or throttle, run the operation, answer in the service's wire format, and log it.
+ * Any unexpected exception becomes the service's internal error, so bad input never crashes it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { AwsError, type AwsService } from './aws-errors';
+import { sendAwsError, sendAwsResult } from './protocol';
+import type { SimulatorState } from './state';
+import type { SimulatedOperation } from './types';
+
+export type OperationHandler = (request: FastifyRequest) => unknown;
+
+const INTERNAL_ERROR: Record<AwsService, string> = {
+  connect: 'InternalServiceException',
+  eventbridge: 'InternalException',
+};
+
+/** Route config every AWS route carries, so errors raised before the handler still know their operation. */
+export interface AwsRouteConfig {
+  service: AwsService;
+  operation: SimulatedOperation;
+}
+
+export function awsOperation(
+  state: SimulatorState,
+  route: AwsRouteConfig,
+  handler: OperationHandler,
+  log?: (line: string) => void,
+): RouteHandlerMethod {
+  const { service, operation } = route;
+  return async (request, reply) => {
+    const startedAt = performance.now();
+    const delayMs = state.faults.latencyFor(operation);
+    if (delayMs > 0) await sleep(delayMs);
+    state.expireTasks();
+    let failedEntries: number | undefined;
+    try {
+      const fault = state.faults.takeCallFault(operation, state.now());
+      if (fault) throw new AwsError(service, fault.error, fault.message);
+      const result = handler(request);
+      failedEntries = failedEntryCountOf(result);
+      sendAwsResult(reply, service, result);
+    } catch (err) {
+      sendAwsError(reply, asAwsError(service, err, log));
+    }
+    recordCall(state, reply, { operation, startedAt, failedEntries, log });
+    return reply;
+  };
+}
+
+export function asAwsError(service: AwsService, err: unknown, log?: (line: string) => void): AwsError {
+  if (err instanceof AwsError) return err;
+  log?.(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  return new AwsError(service, INTERNAL_ERROR[service]);
+}
+
+export function recordCall(
+  state: SimulatorState,
+  reply: FastifyReply,
+  call: {
+    operation: SimulatedOperation | 'Unknown';
+    startedAt: number;
+    failedEntries?: number;
+    log?: (line: string) => void;
+  },
+): void {
+  const status = reply.statusCode;
+  const errorType = reply.getHeader('x-amzn-ErrorType');
+  const error = status >= 400 && typeof errorType === 'string' ? errorType : undefined;
+  const durationMs = Math.round((performance.now() - call.startedAt) * 10) / 10;
+  state.requestLog.record({
+    time: new Date(state.now()).toISOString(),
+    operation: call.operation,
+    status,
+    ...(error !== undefined ? { error } : {}),
+    ...(call.failedEntries ? { failedEntries: call.failedEntries } : {}),
+    durationMs,
+  });
+  const outcome = error ?? (call.failedEntries ? `${call.failedEntries} failed entries` : 'ok');
+  call.log?.(`${call.operation} ${status} ${outcome} ${durationMs}ms`);
+}
+
+function failedEntryCountOf(result: unknown): number | undefined {
+  if (typeof result !== 'object' || result === null || !('FailedEntryCount' in result)) return undefined;
+  return typeof result.FailedEntryCount === 'number' ? result.FailedEntryCount : undefined;
+}

@@ -1,0 +1,25 @@
+/** ListQueues: the queues a capacity check passes to GetCurrentMetricData (which requires them). */
+import { connectError } from '../aws-errors';
+import type { SimulatorState } from '../state';
+import { instanceIdOf } from './instances';
+import { parseConnectInput } from './parse';
+import { ListQueuesParams } from './request-schemas';
+
+export function listQueues(state: SimulatorState, params: unknown) {
+  const input = parseConnectInput(ListQueuesParams, params);
+  const instanceId = instanceIdOf(input.InstanceId);
+  const instance = state.instances.get(instanceId);
+  if (!instance) throw connectError('ResourceNotFoundException', `Instance ${instanceId} does not exist`);
+  const types = input.queueTypes === undefined ? undefined : [input.queueTypes].flat();
+  // The simulator's queues are all STANDARD (AGENT queues belong to agents, which it does not model).
+  const queues = types && !types.includes('STANDARD') ? [] : [...instance.queues.values()];
+  const { region, accountId } = state.config;
+  return {
+    QueueSummaryList: queues.map((queue) => ({
+      Id: queue.Id,
+      Arn: `arn:aws:connect:${region}:${accountId}:instance/${instanceId}/queue/${queue.Id}`,
+      Name: queue.Name,
+      QueueType: 'STANDARD',
+    })),
+  };
+}

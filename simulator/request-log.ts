@@ -1,0 +1,48 @@
+/** Every AWS call the simulator answered: a capped log of the newest, and running counts per operation. */
+import { RingBuffer } from './ring-buffer';
+import type { OperationCounts, RequestLogEntry } from './types';
+
+export class RequestLog {
+  private readonly entries: RingBuffer<RequestLogEntry>;
+  private readonly counts = new Map<string, OperationCounts>();
+  private seq = 0;
+
+  constructor(capacity: number) {
+    this.entries = new RingBuffer(capacity);
+  }
+
+  record(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
+    const logged = { seq: ++this.seq, ...entry };
+    this.entries.push(logged);
+    let counts = this.counts.get(entry.operation);
+    if (!counts)
+      this.counts.set(entry.operation, (counts = { total: 0, succeeded: 0, failed: 0, errors: {} }));
+    counts.total += 1;
+    if (entry.error === undefined) counts.succeeded += 1;
+    else {
+      counts.failed += 1;
+      counts.errors[entry.error] = (counts.errors[entry.error] ?? 0) + 1;
+    }
+    return logged;
+  }
+
+  newest(count?: number): RequestLogEntry[] {
+    return this.entries.toArray(count);
+  }
+
+  countsByOperation(): Record<string, OperationCounts> {
+    return Object.fromEntries(
+      [...this.counts].map(([operation, counts]) => [operation, { ...counts, errors: { ...counts.errors } }]),
+    );
+  }
+
+  resize(capacity: number): void {
+    this.entries.resize(capacity);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.counts.clear();
+    this.seq = 0;
+  }
+}
