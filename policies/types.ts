@@ -26,6 +26,8 @@ export interface CapacitySettings {
   source: 'metrics' | 'probe';
   /** Active-tasks quota of the instance (metrics source). */
   quota?: number;
+  /** Queue ids to read metrics for (real Connect's GetCurrentMetricData requires at least one). */
+  queues?: string[];
   /** Higher is served first; FIFO among equals. */
   priority?: number;
 }
@@ -63,6 +65,8 @@ export interface ReissueOverrides {
 
 export interface ResolvedPolicy {
   name: string;
+  /** The policy's `description` from the file, for escalation messages and the Web UI (optional). */
+  description?: string;
   /** Content hash of the policy set this came from. */
   setHash: string;
   strategy: Strategy;

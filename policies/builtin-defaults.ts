@@ -1,0 +1,20 @@
+/**
+ * What a policy gets when neither it nor the file's `defaults` says otherwise. Shown as `default`
+ * in the JSON Schema (editor hover) and applied by ./resolve.ts. Pure.
+ */
+import type { CapacitySettings, RetrySettings } from './types';
+
+export const BUILTIN_RETRY: RetrySettings = {
+  initialInterval: '10s',
+  backoffCoefficient: 2,
+  maximumInterval: '10m',
+  maximumAttempts: 8,
+  jitter: 0.2,
+  honorRetryDelay: true,
+};
+
+export const BUILTIN_CAPACITY: CapacitySettings = { maxWait: '6h', then: 'escalate', source: 'metrics' };
+
+export const BUILTIN_DEADLINE = '24h';
+export const BUILTIN_OPERATOR_WAIT = '7d';
+export const BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE = false;

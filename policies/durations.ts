@@ -1,0 +1,53 @@
+/**
+ * Durations in the policy file are strings in Temporal's own format (the `ms` package that
+ * @temporalio/common parses), so a value that validates here is exactly what a workflow timer
+ * accepts. Ops must write a unit: a bare "10" would silently mean 10 milliseconds. Pure.
+ */
+import { msToNumber } from '@temporalio/common/lib/time';
+
+/** The subset of `ms` syntax we accept: a non-negative number and a lowercase unit (no bare numbers). */
+export const DURATION_PATTERN =
+  '^(?:\\d+(?:\\.\\d+)?|\\.\\d+) ?(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$';
+const DURATION_REGEX = new RegExp(DURATION_PATTERN);
+
+export const DURATION_EXAMPLES = '"500ms", "10s", "5m", "2h" or "7d"';
+
+/** Milliseconds of a policy duration, or undefined when Temporal would not accept it. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION_REGEX.test(text)) return undefined;
+  try {
+    const ms = msToNumber(text as Parameters<typeof msToNumber>[0]);
+    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Milliseconds of a duration that already passed validation (the loader guarantees that). */
+export function durationMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new TypeError(`not a policy duration: "${text}"`);
+  return ms;
+}
+
+const UNITS: [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
+
+/** Short human form for explain output: 90061000 → "1d 1h 1m 1s", 28 → "28ms", 1500 → "1.5s". */
+export function formatDuration(ms: number): string {
+  const rounded = Math.round(ms);
+  if (rounded < 1_000) return `${rounded}ms`;
+  if (rounded < 60_000) return `${Number((rounded / 1_000).toFixed(1))}s`;
+  const parts: string[] = [];
+  let rest = Math.round(rounded / 1_000) * 1_000;
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join(' ');
+}

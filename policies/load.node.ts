@@ -1,0 +1,28 @@
+/** The Node side of loading: reading the file and hashing its content (sha256). */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parsePolicySet, type ParseResult } from './load';
+
+/** Short sha256 of the file content: enough to tell versions apart in logs and run histories. */
+export function policyTextHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+export function parsePolicyText(text: string, fileName: string): ParseResult {
+  return parsePolicySet(text, fileName, { hash: policyTextHash(text) });
+}
+
+/** Reads and parses a policy file; a file that cannot be read is reported like any other error. */
+export async function readPolicyFile(file: string): Promise<ParseResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    return {
+      ok: false,
+      errors: [{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${reason}` }],
+    };
+  }
+  return parsePolicyText(text, file);
+}

@@ -1,0 +1,31 @@
+/** A loaded policy set as the matcher uses it: conditions compiled, settings resolved. Pure. */
+import type { ChannelConfig, ResolvedPolicy } from './types';
+
+/** The conditions of one policy; an absent condition matches everything. */
+export interface CompiledConditions {
+  reasonCode?: string[];
+  actionType?: string[];
+  triggerEvent?: string[];
+  retryable?: boolean;
+  instanceId?: string[];
+  ruleId?: string[];
+  errorMatches?: { pattern: string; regex: RegExp }[];
+}
+
+export type ConditionName = keyof CompiledConditions;
+
+export interface CompiledPolicy {
+  /** Position in the file (0-based) and the line its entry starts on. */
+  index: number;
+  line: number;
+  when: CompiledConditions;
+  resolved: ResolvedPolicy;
+}
+
+export interface PolicySet {
+  fileName: string;
+  /** Short content hash of the file: which version of the policies decided a run. */
+  hash: string;
+  policies: CompiledPolicy[];
+  channels: Record<string, ChannelConfig>;
+}

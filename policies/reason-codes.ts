@@ -1,0 +1,34 @@
+/**
+ * Reason codes the engine knows about (from the StartTaskContact and PutEvents API references),
+ * offered as completions in editors. The list is open: any other code is still accepted and routed
+ * by the policies (ultimately the catch-all). Pure.
+ */
+
+/** StartTaskContact errors (rule action CREATE_TASK). */
+export const START_TASK_CONTACT_ERRORS = [
+  'ThrottlingException',
+  'InternalServiceException',
+  'ServiceQuotaExceededException',
+  'ResourceNotFoundException',
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'AccessDeniedException',
+] as const;
+
+/** PutEvents errors (rule action GENERATE_EVENTBRIDGE_EVENT): whole-call and per-entry ErrorCodes. */
+export const PUT_EVENTS_ERRORS = [
+  'InternalException',
+  'InternalFailure',
+  'ThrottlingException',
+  'AccessDeniedException',
+  'InvalidAccountIdException',
+  'InvalidArgument',
+  'MalformedDetail',
+  'RedactionFailure',
+  'NotAuthorizedForSourceException',
+  'NotAuthorizedForDetailTypeException',
+] as const;
+
+export const KNOWN_REASON_CODES: readonly string[] = [
+  ...new Set<string>([...START_TASK_CONTACT_ERRORS, ...PUT_EVENTS_ERRORS]),
+];

@@ -1,0 +1,138 @@
+/**
+ * Turns a schema-valid policy file into a PolicySet: built-in defaults ← file defaults ← policy,
+ * channels resolved by name, conditions compiled. Reports the problems only visible after merging
+ * (no channel to escalate to, an initial interval above the maximum). Pure.
+ */
+import {
+  BUILTIN_CAPACITY,
+  BUILTIN_DEADLINE,
+  BUILTIN_OPERATOR_WAIT,
+  BUILTIN_RETRY,
+  BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE,
+} from './builtin-defaults';
+import { durationMs } from './durations';
+import type { PolicyIssue, PolicyPath } from './errors';
+import type { CompiledConditions, CompiledPolicy, PolicySet } from './policy-set';
+import type { ChannelEntry, PolicyConditions, PolicyDefaults, PolicyEntry, PolicyFile } from './schema';
+import type { ChannelConfig, ReissueOverrides, ResolvedPolicy, RetrySettings } from './types';
+
+export const listOf = <T>(value: T | T[] | undefined): T[] | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
+
+/** Only the fields ChannelConfig defines (the file's `description` stays in the file). */
+function channelConfig(name: string, entry: ChannelEntry): ChannelConfig {
+  switch (entry.type) {
+    case 'eventbridge':
+      return { name, type: entry.type, eventBusName: entry.eventBusName, ...opt('source', entry.source) };
+    case 'connect-task':
+      return {
+        name,
+        type: entry.type,
+        contactFlowId: entry.contactFlowId,
+        ...opt('instanceId', entry.instanceId),
+      };
+    case 'webhook':
+      return { name, type: entry.type, url: entry.url, ...opt('secretEnv', entry.secretEnv) };
+  }
+}
+
+/** `{ key: value }` when the value is set, `{}` otherwise (keeps undefined out of history payloads). */
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+function compileConditions(when: PolicyConditions): CompiledConditions {
+  return {
+    ...opt('reasonCode', listOf(when.reasonCode)),
+    ...opt('actionType', listOf(when.actionType)),
+    ...opt('triggerEvent', listOf(when.triggerEvent)),
+    ...opt('retryable', when.retryable),
+    ...opt('instanceId', listOf(when.instanceId)),
+    ...opt('ruleId', listOf(when.ruleId)),
+    ...opt(
+      'errorMatches',
+      listOf(when.errorMatches)?.map((pattern) => ({ pattern, regex: new RegExp(pattern) })),
+    ),
+  };
+}
+
+function mergeReissue(base: ReissueOverrides = {}, own: ReissueOverrides = {}): ReissueOverrides {
+  const merged: ReissueOverrides = { ...base, ...own };
+  if (base.attributes || own.attributes) merged.attributes = { ...base.attributes, ...own.attributes };
+  if (base.references || own.references) merged.references = { ...base.references, ...own.references };
+  return merged;
+}
+
+function intervalIssue(retry: RetrySettings, path: PolicyPath): PolicyIssue[] {
+  return durationMs(retry.initialInterval) > durationMs(retry.maximumInterval)
+    ? [
+        {
+          path,
+          message: `initialInterval (${retry.initialInterval}) is longer than maximumInterval (${retry.maximumInterval}): expected initialInterval <= maximumInterval`,
+        },
+      ]
+    : [];
+}
+
+function resolveEntry(
+  entry: PolicyEntry,
+  index: number,
+  defaults: PolicyDefaults,
+  channels: Record<string, ChannelConfig>,
+  hash: string,
+): { resolved: ResolvedPolicy; issues: PolicyIssue[] } {
+  const path = ['policies', index];
+  const issues: PolicyIssue[] = [];
+  const retry: RetrySettings = { ...BUILTIN_RETRY, ...defaults.retry, ...entry.retry };
+  if (entry.retry?.initialInterval !== undefined || entry.retry?.maximumInterval !== undefined) {
+    issues.push(...intervalIssue(retry, [...path, 'retry']));
+  }
+  const channelNames = listOf(entry.escalateTo) ?? listOf(defaults.escalateTo) ?? [];
+  if (entry.then !== 'ignore' && channelNames.length === 0) {
+    issues.push({
+      path: [...path, 'then'],
+      message: `"${entry.then}" can end in an escalation but no channel is named: expected escalateTo here or in defaults`,
+    });
+  }
+  const resolved: ResolvedPolicy = {
+    name: entry.name,
+    ...opt('description', entry.description),
+    setHash: hash,
+    strategy: entry.then,
+    retry,
+    deadline: entry.deadline ?? defaults.deadline ?? BUILTIN_DEADLINE,
+    retryNonRetryable:
+      entry.retryEvenIfNotRetryable ??
+      defaults.retryEvenIfNotRetryable ??
+      BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE,
+    ...opt(
+      'capacity',
+      entry.then === 'wait-for-capacity'
+        ? { ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity }
+        : undefined,
+    ),
+    // Unknown names were reported by the semantic checks, so every name resolves here.
+    escalateTo: channelNames.flatMap((name) => (channels[name] ? [channels[name]] : [])),
+    operatorWait: entry.operatorWait ?? defaults.operatorWait ?? BUILTIN_OPERATOR_WAIT,
+    reissue: mergeReissue(defaults.reissue, entry.reissue),
+  };
+  return { resolved, issues };
+}
+
+export function resolvePolicySet(
+  file: PolicyFile,
+  source: { fileName: string; hash: string; lineOf: (path: PolicyPath) => number },
+): { set: PolicySet; issues: PolicyIssue[] } {
+  const defaults = file.defaults ?? {};
+  const channels: Record<string, ChannelConfig> = {};
+  for (const [name, entry] of Object.entries(file.channels ?? {}))
+    channels[name] = channelConfig(name, entry);
+
+  const issues = intervalIssue({ ...BUILTIN_RETRY, ...defaults.retry }, ['defaults', 'retry']);
+  const policies: CompiledPolicy[] = file.policies.map((entry, index) => {
+    const { resolved, issues: entryIssues } = resolveEntry(entry, index, defaults, channels, source.hash);
+    issues.push(...entryIssues);
+    return { index, line: source.lineOf(['policies', index]), when: compileConditions(entry.when), resolved };
+  });
+  return { set: { fileName: source.fileName, hash: source.hash, policies, channels }, issues };
+}
