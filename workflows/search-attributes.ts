@@ -2,7 +2,8 @@
  * Search attribute keys (contract names from DESIGN.md). Shared by the workflow (upserts), the dev
  * server / operator-service registration and the CLI's queries, so a name is spelled exactly once.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { ConnectFailureEvent } from '../events/types';
 
 export const ConnectReasonCode = defineSearchAttributeKey('ConnectReasonCode', SearchAttributeType.KEYWORD);
 export const ConnectActionType = defineSearchAttributeKey('ConnectActionType', SearchAttributeType.KEYWORD);
@@ -36,3 +37,21 @@ export const REMEDIATION_PHASES = [
   'abandoned',
 ] as const;
 export type RemediationPhaseValue = (typeof REMEDIATION_PHASES)[number];
+
+/**
+ * What a run is findable by from the moment it exists: set at start by whoever starts it (ingress,
+ * CLI) and upserted again by the workflow, so both sides always agree.
+ */
+export function receivedSearchAttributes(
+  event: ConnectFailureEvent,
+  instanceId: string,
+): SearchAttributePair[] {
+  return [
+    { key: ConnectReasonCode, value: event.detail.reasonCode },
+    { key: ConnectActionType, value: event.detail.actionType },
+    { key: ConnectTriggerEvent, value: event.detail.triggerEvent },
+    { key: ConnectRuleId, value: event.detail.ruleId },
+    { key: ConnectInstanceId, value: instanceId || 'unknown' },
+    { key: RemediationPhase, value: 'received' },
+  ];
+}
