@@ -41,7 +41,8 @@ const UNITS: [string, number][] = [
 export function formatDuration(ms: number): string {
   const rounded = Math.round(ms);
   if (rounded < 1_000) return `${rounded}ms`;
-  if (rounded < 60_000) return `${Number((rounded / 1_000).toFixed(1))}s`;
+  const seconds = Number((rounded / 1_000).toFixed(1));
+  if (seconds < 60) return `${seconds}s`;
   const parts: string[] = [];
   let rest = Math.round(rounded / 1_000) * 1_000;
   for (const [unit, size] of UNITS) {
