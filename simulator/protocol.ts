@@ -12,12 +12,15 @@ const CONTENT_TYPE: Record<AwsService, string> = {
   eventbridge: 'application/x-amz-json-1.1',
 };
 
+/** Bytes, not a string: fastify would append "; charset=utf-8" to a string's content type. */
+const jsonBytes = (body: unknown) => Buffer.from(JSON.stringify(body));
+
 export function sendAwsResult(reply: FastifyReply, service: AwsService, body: unknown): FastifyReply {
   return reply
     .code(200)
     .header('x-amzn-RequestId', randomUUID())
-    .type(CONTENT_TYPE[service])
-    .send(JSON.stringify(body));
+    .header('content-type', CONTENT_TYPE[service])
+    .send(jsonBytes(body));
 }
 
 export function sendAwsError(reply: FastifyReply, error: AwsError): FastifyReply {
@@ -29,8 +32,8 @@ export function sendAwsError(reply: FastifyReply, error: AwsError): FastifyReply
     .code(error.status)
     .header('x-amzn-RequestId', randomUUID())
     .header('x-amzn-ErrorType', error.errorName)
-    .type(CONTENT_TYPE[error.service])
-    .send(JSON.stringify(body));
+    .header('content-type', CONTENT_TYPE[error.service])
+    .send(jsonBytes(body));
 }
 
 /** Request bodies arrive as raw text (see server.ts); this parses them the way a service would. */

@@ -68,7 +68,7 @@ export function buildSimulatorApp(state: SimulatorState, log?: (line: string) =>
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
     // Long enough for an ARN in place of an id; longer path segments are refused, not crashed on.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     frameworkErrors: (error, request, reply) => rejectRequest(state, error, request, reply, log),
   });
   // Every content type arrives as bytes: each operation parses (and rejects) its own body.

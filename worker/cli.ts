@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev';
+import { registerSimulatorCommand } from './commands/simulator';
 import { registerWorkerCommand } from './commands/worker';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDevCommand(program);
   registerWorkerCommand(program);
+  registerSimulatorCommand(program);
   return program;
 }
 
