@@ -12,25 +12,15 @@ import {
   InvalidRequestException,
   ResourceNotFoundException,
   ServiceQuotaExceededException,
-  StartTaskContactCommand,
   ThrottlingException,
+  type StartTaskContactCommandInput,
 } from '@aws-sdk/client-connect';
 import { SEED } from '../../simulator';
 import { expectSdkError, useSimulator } from './helpers';
 
 const ctx = useSimulator();
 
-type StartInput = ConstructorParameters<typeof StartTaskContactCommand>[0];
-const startTask = (overrides: Partial<StartInput> = {}) =>
-  ctx.aws.connect.send(
-    new StartTaskContactCommand({
-      InstanceId: SEED.instanceId,
-      Name: 'Call the customer back',
-      ContactFlowId: SEED.contactFlows.taskTriage,
-      ...overrides,
-    } as StartInput),
-  );
-const openTasks = async () => (await ctx.sim.admin.instance(SEED.instanceId)).openTasks;
+const { startTask, openTasks } = ctx;
 
 describe('ResourceNotFoundException (404)', () => {
   test('a ContactFlowId of another instance fails exactly as in the sample failure event', async () => {
@@ -91,7 +81,7 @@ describe('InvalidParameterException (400): the service model’s constraints', (
     ],
   ])('%s', async (_case, overrides, message) => {
     const error = await expectSdkError(
-      startTask(overrides as Partial<StartInput>),
+      startTask(overrides as Partial<StartTaskContactCommandInput>),
       InvalidParameterException,
       {
         status: 400,
@@ -164,7 +154,7 @@ describe('ServiceQuotaExceededException (402): one name, two meanings told apart
 });
 
 describe('errors injected as faults', () => {
-  test('ThrottlingException (429): the SDK classifies it as throttling', async () => {
+  test('ThrottlingException (429)', async () => {
     await ctx.sim.admin.injectFaults({
       errors: [{ operation: 'StartTaskContact', error: 'ThrottlingException' }],
     });

@@ -7,7 +7,6 @@ import {
   DescribeRuleCommand,
   GetCurrentMetricDataCommand,
   ListQueuesCommand,
-  StartTaskContactCommand,
   StopContactCommand,
   type CurrentMetricName,
 } from '@aws-sdk/client-connect';
@@ -16,15 +15,7 @@ import { expectSdkError, useSimulator } from './helpers';
 
 const ctx = useSimulator();
 
-const startTask = (overrides: Partial<ConstructorParameters<typeof StartTaskContactCommand>[0]> = {}) =>
-  ctx.aws.connect.send(
-    new StartTaskContactCommand({
-      InstanceId: SEED.instanceId,
-      Name: 'Call the customer back',
-      ContactFlowId: SEED.contactFlows.taskTriage,
-      ...overrides,
-    }),
-  );
+const { startTask } = ctx;
 
 describe('DescribeRule', () => {
   test('returns the seeded CREATE_TASK rule of the sample event, with its foreign ContactFlowId', async () => {

@@ -2,9 +2,14 @@
  * Shared by the simulator tests: one in-process simulator per test file, real AWS SDK clients pointed
  * at it, and an assertion that a call failed with the SDK's own exception class, status and message.
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
+import {
+  ConnectClient,
+  StartTaskContactCommand,
+  type StartTaskContactCommandInput,
+  type StartTaskContactCommandOutput,
+} from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator';
+import { SEED, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator';
 
 const DUMMY_CREDENTIALS = { accessKeyId: 'simulator-test', secretAccessKey: 'simulator-test' };
 
@@ -22,9 +27,34 @@ export function sdkClients(endpoint: string, maxAttempts = 1): SdkClients {
   return { connect: new ConnectClient(options), eventBridge: new EventBridgeClient(options) };
 }
 
+export interface SimulatorTestContext {
+  sim: RunningSimulator;
+  aws: SdkClients;
+  /** StartTaskContact on the seeded demo instance and flow, with any field overridden or removed. */
+  startTask(
+    overrides?: Partial<StartTaskContactCommandInput>,
+    instanceId?: string,
+  ): Promise<StartTaskContactCommandOutput>;
+  openTasks(instanceId?: string): Promise<number>;
+}
+
 /** Starts a simulator for the file (reset before each test) and stops it afterwards. */
-export function useSimulator(options: SimulatorOptions = {}): { sim: RunningSimulator; aws: SdkClients } {
-  const context = {} as { sim: RunningSimulator; aws: SdkClients };
+export function useSimulator(options: SimulatorOptions = {}): SimulatorTestContext {
+  const context: SimulatorTestContext = {
+    sim: undefined as unknown as RunningSimulator,
+    aws: undefined as unknown as SdkClients,
+    startTask: (overrides = {}, instanceId = SEED.instanceId) =>
+      context.aws.connect.send(
+        new StartTaskContactCommand({
+          InstanceId: instanceId,
+          Name: 'Call the customer back',
+          ContactFlowId: SEED.contactFlows.taskTriage,
+          ...overrides,
+        } as StartTaskContactCommandInput),
+      ),
+    openTasks: async (instanceId = SEED.instanceId) =>
+      (await context.sim.admin.instance(instanceId)).openTasks,
+  };
   beforeAll(async () => {
     context.sim = await startSimulator({ port: 0, host: '127.0.0.1', ...options });
     context.aws = sdkClients(context.sim.endpoint);

@@ -2,24 +2,13 @@
  * The active-tasks quota, ClientToken idempotency, the PreviousContactId chain limit and task
  * lifetimes — the behaviour the wait-for-capacity strategy and the quota-storm benchmark rely on.
  */
-import { ServiceQuotaExceededException, StartTaskContactCommand } from '@aws-sdk/client-connect';
+import { ServiceQuotaExceededException } from '@aws-sdk/client-connect';
 import { SEED } from '../../simulator';
 import { expectSdkError, useSimulator } from './helpers';
 
 const ctx = useSimulator();
 
-type StartInput = ConstructorParameters<typeof StartTaskContactCommand>[0];
-const startTask = (overrides: Partial<StartInput> = {}, instanceId: string = SEED.instanceId) =>
-  ctx.aws.connect.send(
-    new StartTaskContactCommand({
-      InstanceId: instanceId,
-      Name: 'Call the customer back',
-      ContactFlowId: SEED.contactFlows.taskTriage,
-      ...overrides,
-    }),
-  );
-const openTasks = async (instanceId: string = SEED.instanceId) =>
-  (await ctx.sim.admin.instance(instanceId)).openTasks;
+const { startTask, openTasks } = ctx;
 const quotaMessage = (open: number, quota: number) =>
   `Active tasks quota exceeded for instance ${SEED.instanceId}: ${open} open tasks, quota ${quota}`;
 
