@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev';
 import { registerSimulatorCommand } from './commands/simulator';
+import { registerIngressCommand } from './commands/ingress';
+import { registerSubmitCommand } from './commands/submit';
 import { registerWorkerCommand } from './commands/worker';
 
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerDevCommand(program);
   registerWorkerCommand(program);
   registerSimulatorCommand(program);
+  registerIngressCommand(program);
+  registerSubmitCommand(program);
   return program;
 }
 
