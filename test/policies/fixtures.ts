@@ -2,8 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatPolicyError, type PolicyError } from '../../policies/errors';
+import { matchFactsOf } from '../../policies/facts';
 import { parsePolicySet } from '../../policies/load';
 import type { PolicySet } from '../../policies/policy-set';
+import type { MatchFacts } from '../../policies/types';
+import { loadSampleEvent } from '../helpers/events';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 export const SHIPPED_POLICIES = path.join(REPO_ROOT, 'policies', 'policies.yaml');
@@ -56,3 +59,12 @@ export function policyErrors(text: string): PolicyError[] {
   if (result.ok) throw new Error('expected the policy text to be rejected');
   return result.errors;
 }
+
+/** The facts of the AWS sample event (CREATE_TASK, ResourceNotFoundException, retryable false), overridden. */
+export function sampleFacts(overrides: Partial<MatchFacts> = {}): MatchFacts {
+  return { ...matchFactsOf(loadSampleEvent()), ...overrides };
+}
+
+/** A throttled CREATE_TASK that AWS says may be retried. */
+export const throttledFacts = (overrides: Partial<MatchFacts> = {}): MatchFacts =>
+  sampleFacts({ reasonCode: 'ThrottlingException', error: 'Rate exceeded', retryable: true, ...overrides });

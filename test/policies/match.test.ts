@@ -5,18 +5,9 @@
 import fs from 'node:fs';
 import { conditionMisses, describeMiss, matchPolicy } from '../../policies/match';
 import type { MatchFacts } from '../../policies/types';
-import { loadPolicySet, SHIPPED_POLICIES, validPolicyYaml } from './fixtures';
+import { loadPolicySet, sampleFacts, SHIPPED_POLICIES, validPolicyYaml } from './fixtures';
 
-const facts = (overrides: Partial<MatchFacts> = {}): MatchFacts => ({
-  reasonCode: 'ResourceNotFoundException',
-  actionType: 'CREATE_TASK',
-  triggerEvent: 'THIRD_PARTY',
-  retryable: false,
-  instanceId: 'cb54730f-5aac-4376-b2f4-7c822889931e',
-  ruleId: '7410c94b-21c2-4db0-a707-c6d751edbe8f',
-  error: 'ContactFlowId provided does not belong to connect instance',
-  ...overrides,
-});
+const facts = sampleFacts;
 
 const QUOTA_MESSAGE = 'Active tasks quota exceeded for instance cb54730f: 2500 open tasks, quota 2500';
 const CHAIN_MESSAGE = 'Cannot create more than 12 tasks linked to the same PreviousContactId';
