@@ -32,3 +32,9 @@ export const PUT_EVENTS_ERRORS = [
 export const KNOWN_REASON_CODES: readonly string[] = [
   ...new Set<string>([...START_TASK_CONTACT_ERRORS, ...PUT_EVENTS_ERRORS]),
 ];
+
+/**
+ * Rule actions the engine can re-issue; any other (SEND_NOTIFICATION has no re-send API, new
+ * action types are unknown) is escalated whatever the policy's strategy.
+ */
+export const REISSUABLE_ACTION_TYPES: readonly string[] = ['CREATE_TASK', 'GENERATE_EVENTBRIDGE_EVENT'];

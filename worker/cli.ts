@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev';
 import { registerSimulatorCommand } from './commands/simulator';
 import { registerIngressCommand } from './commands/ingress';
+import { registerPoliciesCommand } from './commands/policies';
 import { registerSubmitCommand } from './commands/submit';
 import { registerWorkerCommand } from './commands/worker';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSimulatorCommand(program);
   registerIngressCommand(program);
   registerSubmitCommand(program);
+  registerPoliciesCommand(program);
   return program;
 }
 
