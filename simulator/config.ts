@@ -1,6 +1,7 @@
 /** Simulator settings: AWS's defaults, and the schema `POST /_sim/config` validates against. */
 import { z } from 'zod';
 import type { SimulatorConfig } from './types';
+import { notAnObject } from './validation';
 
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -48,7 +49,7 @@ export const ConfigPatchSchema = z
         })
         .nullable(),
     },
-    { error: 'expected a JSON object of simulator settings' },
+    { error: notAnObject('expected a JSON object of simulator settings') },
   )
   .partial();
 

@@ -57,3 +57,10 @@ export function awsValidationMessage(error: z.ZodError): string {
   );
   return `${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${described.join('; ')}`;
 }
+
+/**
+ * For admin schemas: `expected` replaces zod's message when the value is not an object at all, while
+ * unknown keys keep zod's own `Unrecognized key: "…"`, which names the culprit.
+ */
+export const notAnObject = (expected: string) => (issue: { code?: string }) =>
+  issue.code === 'unrecognized_keys' ? undefined : expected;

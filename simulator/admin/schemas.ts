@@ -1,6 +1,7 @@
 /** Request schemas of the admin API (`/_sim`): every failure names the field and what was expected. */
 import { z } from 'zod';
 import { knownErrorNames } from '../aws-errors';
+import { notAnObject } from '../validation';
 import {
   EVENTBRIDGE_OPERATIONS,
   PUT_EVENTS_ENTRY_ERROR_CODES,
@@ -72,7 +73,7 @@ export const FaultSpecSchema = z.strictObject(
         .nullable(),
     ).optional(),
   },
-  { error: 'expected a JSON object { errors?, entryErrors?, throttleTps?, latencyMs? }' },
+  { error: notAnObject('expected a JSON object { errors?, entryErrors?, throttleTps?, latencyMs? }') },
 );
 
 export const CompleteOldestSchema = z.strictObject(
@@ -80,7 +81,7 @@ export const CompleteOldestSchema = z.strictObject(
     count: count.default(1),
     instanceId: z.string({ error: 'expected an instance id' }).optional(),
   },
-  { error: 'expected a JSON object { count?, instanceId? }' },
+  { error: notAnObject('expected a JSON object { count?, instanceId? }') },
 );
 
 export const StateQuerySchema = z.object({
