@@ -46,7 +46,7 @@ export class SourceLocator {
     const parent = this.nodeAt(path.slice(0, -1));
     const key = path[path.length - 1];
     if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+      const pair = parent.items.find((item) => keyIs(item.key, key));
       if (pair && isNode(pair.key) && pair.key.range) return this.positionOf(pair.key.range[0]);
     }
     return this.valueAt(path);
@@ -57,7 +57,7 @@ export class SourceLocator {
     for (const segment of path) {
       if (isAlias(node)) node = node.resolve(this.doc);
       if (isMap(node)) {
-        node = node.items.find((item) => isScalar(item.key) && item.key.value === segment)?.value;
+        node = node.items.find((item) => keyIs(item.key, segment))?.value;
       } else if (isSeq(node) && typeof segment === 'number') {
         node = node.items[segment];
       } else {
@@ -91,6 +91,11 @@ export class SourceLocator {
     }
     return path;
   }
+}
+
+/** Data keys are strings (`1:` becomes "1"), YAML keys keep their scalar type. */
+function keyIs(key: unknown, segment: string | number | undefined): boolean {
+  return isScalar(key) && String(key.value) === String(segment);
 }
 
 function spans(from: unknown, to: unknown, offset: number): boolean {
