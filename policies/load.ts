@@ -55,7 +55,15 @@ export function parsePolicySet(text: string, fileName: string, options: { hash?:
     ]);
   }
 
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  try {
+    // The alias limit refuses "billion laughs" files instead of expanding them.
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return failed([
+      { file: fileName, line: 1, column: 1, path: '', message: `YAML: ${(err as Error).message}` },
+    ]);
+  }
   const parsed = PolicyFileSchema.safeParse(data);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue))),
