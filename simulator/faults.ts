@@ -3,14 +3,7 @@
  * PutEvents entries fail with a chosen ErrorCode, calls above a rate are throttled, and answers are
  * delayed. Everything is O(1)-ish per call so a quota storm pays nothing for unused faults.
  */
-import type {
-  FaultSpec,
-  FaultsView,
-  OperationErrorFault,
-  PutEventsEntryErrorCode,
-  PutEventsEntryFault,
-  SimulatedOperation,
-} from './types';
+import type { FaultSpec, FaultsView, PutEventsEntryErrorCode, SimulatedOperation } from './types';
 
 /** A token bucket holding up to one second of calls: bursts up to `tps`, then `tps` per second. */
 class RateLimit {
@@ -43,17 +36,17 @@ export interface CallFault {
 export const THROTTLED_MESSAGE = 'Rate exceeded';
 
 export class FaultInjector {
-  private errors: Required<OperationErrorFault>[] = [];
-  private entryErrors: Required<PutEventsEntryFault>[] = [];
+  private errors: FaultsView['errors'] = [];
+  private entryErrors: FaultsView['entryErrors'] = [];
   private readonly rateLimits = new Map<SimulatedOperation, RateLimit>();
   private readonly latency = new Map<SimulatedOperation, number>();
 
   apply(spec: FaultSpec, nowMs: number): void {
     for (const fault of spec.errors ?? []) {
-      this.errors.push({ message: '', count: 1, ...fault } as Required<OperationErrorFault>);
+      this.errors.push({ ...fault, count: fault.count ?? 1 });
     }
     for (const fault of spec.entryErrors ?? []) {
-      this.entryErrors.push({ errorMessage: '', count: 1, ...fault } as Required<PutEventsEntryFault>);
+      this.entryErrors.push({ ...fault, count: fault.count ?? 1 });
     }
     for (const [operation, tps] of entriesOf(spec.throttleTps)) {
       if (tps === null) this.rateLimits.delete(operation);
@@ -83,7 +76,7 @@ export class FaultInjector {
       const fault = this.errors[index]!;
       fault.count -= 1;
       if (fault.count <= 0) this.errors.splice(index, 1);
-      return { error: fault.error, ...(fault.message ? { message: fault.message } : {}) };
+      return { error: fault.error, ...(fault.message !== undefined ? { message: fault.message } : {}) };
     }
     const limit = this.rateLimits.get(operation);
     if (limit && !limit.tryTake(nowMs)) return { error: 'ThrottlingException', message: THROTTLED_MESSAGE };

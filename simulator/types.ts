@@ -160,9 +160,10 @@ export interface FaultSpec {
   latencyMs?: Partial<Record<SimulatedOperation, number | null>>;
 }
 
+/** Faults still pending; `count` is how many calls (or entries) each has left. */
 export interface FaultsView {
-  errors: Required<OperationErrorFault>[];
-  entryErrors: Required<PutEventsEntryFault>[];
+  errors: (OperationErrorFault & { count: number })[];
+  entryErrors: (PutEventsEntryFault & { count: number })[];
   throttleTps: Partial<Record<SimulatedOperation, number>>;
   latencyMs: Partial<Record<SimulatedOperation, number>>;
 }
