@@ -1,15 +1,14 @@
 /** DescribeRule: the rule's definition as Connect returns it, which the engine re-issues actions from. */
 import { connectError } from '../aws-errors';
 import type { SimulatorState } from '../state';
-import { instanceIdOf } from './instances';
+import { requireInstance } from './lookup';
 import { parseConnectInput } from './parse';
 import { DescribeRuleParams } from './request-schemas';
 
 export function describeRule(state: SimulatorState, params: unknown): { Rule: Record<string, unknown> } {
   const input = parseConnectInput(DescribeRuleParams, params);
-  const instanceId = instanceIdOf(input.InstanceId);
-  const instance = state.instances.get(instanceId);
-  if (!instance) throw connectError('ResourceNotFoundException', `Instance ${instanceId} does not exist`);
+  const instance = requireInstance(state, input.InstanceId);
+  const instanceId = instance.id;
   const rule = instance.rules.get(input.RuleId);
   if (!rule) {
     throw connectError(

@@ -8,7 +8,8 @@
  */
 import { connectError } from '../aws-errors';
 import type { SimulatorState } from '../state';
-import { instanceIdOf, type StoredInstance } from './instances';
+import type { StoredInstance } from './instances';
+import { requireInstance } from './lookup';
 import { parseConnectBody } from './parse';
 import { CHANNELS, GetCurrentMetricDataBody, type Channel, type CurrentMetricName } from './request-schemas';
 
@@ -23,9 +24,8 @@ const SECONDS_METRICS = new Set<CurrentMetricName>(['OLDEST_CONTACT_AGE', 'ESTIM
 
 export function getCurrentMetricData(state: SimulatorState, rawBody: unknown, instanceIdParam: string) {
   const input = parseConnectBody(GetCurrentMetricDataBody, rawBody, { InstanceId: instanceIdParam });
-  const instanceId = instanceIdOf(input.InstanceId);
-  const instance = state.instances.get(instanceId);
-  if (!instance) throw connectError('ResourceNotFoundException', `Instance ${instanceId} does not exist`);
+  const instance = requireInstance(state, input.InstanceId);
+  const instanceId = instance.id;
   if (!input.Filters.Queues) {
     throw connectError(
       'InvalidParameterException',

@@ -54,15 +54,15 @@ export class InstanceRegistry {
       flows: new Map(),
       rules: new Map(),
     };
-    for (const queue of definition.Queues) this.addTo(instance, 'queues', queue.Id, queue);
+    for (const queue of definition.Queues) this.addQueueTo(instance, queue);
     for (const flow of definition.ContactFlows) this.addFlowTo(instance, flow);
-    for (const rule of definition.Rules) this.addTo(instance, 'rules', rule.RuleId, rule);
+    for (const rule of definition.Rules) this.addRuleTo(instance, rule);
     this.instances.set(instance.id, instance);
     return instance;
   }
 
   addQueue(instanceId: string, queue: QueueDefinition): QueueDefinition {
-    return this.addTo(this.require(instanceId), 'queues', queue.Id, queue);
+    return this.addQueueTo(this.require(instanceId), queue);
   }
 
   addContactFlow(instanceId: string, flow: ContactFlowDefinition): ContactFlowDefinition {
@@ -70,7 +70,7 @@ export class InstanceRegistry {
   }
 
   addRule(instanceId: string, rule: RuleDefinition): RuleDefinition {
-    return this.addTo(this.require(instanceId), 'rules', rule.RuleId, rule);
+    return this.addRuleTo(this.require(instanceId), rule);
   }
 
   /** The queue a task started by `flowId` waits in. */
@@ -96,6 +96,14 @@ export class InstanceRegistry {
     return instance;
   }
 
+  private addQueueTo(instance: StoredInstance, queue: QueueDefinition): QueueDefinition {
+    return insert(instance.queues, queue.Id, queue, `queue ${queue.Id}`, instance.id);
+  }
+
+  private addRuleTo(instance: StoredInstance, rule: RuleDefinition): RuleDefinition {
+    return insert(instance.rules, rule.RuleId, rule, `rule ${rule.RuleId}`, instance.id);
+  }
+
   private addFlowTo(instance: StoredInstance, flow: ContactFlowDefinition): ContactFlowDefinition {
     if (flow.QueueId !== undefined && !instance.queues.has(flow.QueueId)) {
       throw new SimulatorStateError(
@@ -103,25 +111,13 @@ export class InstanceRegistry {
         `contact flow ${flow.Id}: QueueId ${flow.QueueId} is not a queue of instance ${instance.id}`,
       );
     }
-    return this.addTo(instance, 'flows', flow.Id, flow);
-  }
-
-  private addTo<K extends 'queues' | 'flows' | 'rules'>(
-    instance: StoredInstance,
-    kind: K,
-    id: string,
-    item: StoredInstance[K] extends Map<string, infer V> ? V : never,
-  ): StoredInstance[K] extends Map<string, infer V> ? V : never {
-    const map = instance[kind] as Map<string, typeof item>;
-    if (map.has(id)) {
-      throw new SimulatorStateError(
-        'conflict',
-        `${KIND_NAMES[kind]} ${id} already exists in instance ${instance.id}`,
-      );
-    }
-    map.set(id, item);
-    return item;
+    return insert(instance.flows, flow.Id, flow, `contact flow ${flow.Id}`, instance.id);
   }
 }
 
-const KIND_NAMES = { queues: 'queue', flows: 'contact flow', rules: 'rule' } as const;
+function insert<V>(map: Map<string, V>, id: string, item: V, what: string, instanceId: string): V {
+  if (map.has(id))
+    throw new SimulatorStateError('conflict', `${what} already exists in instance ${instanceId}`);
+  map.set(id, item);
+  return item;
+}

@@ -1,15 +1,13 @@
 /** ListQueues: the queues a capacity check passes to GetCurrentMetricData (which requires them). */
-import { connectError } from '../aws-errors';
 import type { SimulatorState } from '../state';
-import { instanceIdOf } from './instances';
+import { requireInstance } from './lookup';
 import { parseConnectInput } from './parse';
 import { ListQueuesParams } from './request-schemas';
 
 export function listQueues(state: SimulatorState, params: unknown) {
   const input = parseConnectInput(ListQueuesParams, params);
-  const instanceId = instanceIdOf(input.InstanceId);
-  const instance = state.instances.get(instanceId);
-  if (!instance) throw connectError('ResourceNotFoundException', `Instance ${instanceId} does not exist`);
+  const instance = requireInstance(state, input.InstanceId);
+  const instanceId = instance.id;
   const types = input.queueTypes === undefined ? undefined : [input.queueTypes].flat();
   // The simulator's queues are all STANDARD (AGENT queues belong to agents, which it does not model).
   const queues = types && !types.includes('STANDARD') ? [] : [...instance.queues.values()];

@@ -1,6 +1,6 @@
 /** Amazon Connect's REST-JSON routes, with the methods and paths the AWS SDK v3 sends. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { awsOperation, type AwsRouteConfig, type OperationHandler } from '../aws-operation';
+import { awsOperation, type AwsRouteConfig } from '../aws-operation';
 import type { SimulatorState } from '../state';
 import type { ConnectOperation } from '../types';
 import { describeRule } from './describe-rule';
@@ -16,38 +16,37 @@ const ROUTES: {
   method: 'GET' | 'PUT' | 'POST';
   url: string;
   operation: ConnectOperation;
-  handle: (state: SimulatorState) => OperationHandler;
+  handle: (state: SimulatorState, request: FastifyRequest) => unknown;
 }[] = [
   {
     method: 'PUT',
     url: '/contact/task',
     operation: 'StartTaskContact',
-    handle: (state) => (request) => startTaskContact(state, request.body),
+    handle: (state, request) => startTaskContact(state, request.body),
   },
   {
     method: 'POST',
     url: '/contact/stop',
     operation: 'StopContact',
-    handle: (state) => (request) => stopContact(state, request.body),
+    handle: (state, request) => stopContact(state, request.body),
   },
   {
     method: 'GET',
     url: '/rules/:InstanceId/:RuleId',
     operation: 'DescribeRule',
-    handle: (state) => (request) => describeRule(state, paramsOf(request)),
+    handle: (state, request) => describeRule(state, paramsOf(request)),
   },
   {
     method: 'POST',
     url: '/metrics/current/:InstanceId',
     operation: 'GetCurrentMetricData',
-    handle: (state) => (request) =>
-      getCurrentMetricData(state, request.body, paramsOf(request).InstanceId ?? ''),
+    handle: (state, request) => getCurrentMetricData(state, request.body, paramsOf(request).InstanceId ?? ''),
   },
   {
     method: 'GET',
     url: '/queues-summary/:InstanceId',
     operation: 'ListQueues',
-    handle: (state) => (request) => listQueues(state, { ...(request.query as object), ...paramsOf(request) }),
+    handle: (state, request) => listQueues(state, { ...(request.query as object), ...paramsOf(request) }),
   },
 ];
 
@@ -62,7 +61,7 @@ export function registerConnectRoutes(
       method: route.method,
       url: route.url,
       config,
-      handler: awsOperation(state, config, route.handle(state), log),
+      handler: awsOperation(state, config, (request) => route.handle(state, request), log),
     });
   }
 }

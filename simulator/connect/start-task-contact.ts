@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { connectError } from '../aws-errors';
 import type { SimulatorState } from '../state';
 import type { StartTaskContactRequestRecord } from '../types';
-import { instanceIdOf } from './instances';
 import { StartTaskContactBody, type StartTaskContactInput } from './request-schemas';
+import { requireInstance } from './lookup';
 import { parseConnectBody } from './parse';
 
 const FLOW_SOURCES = ['ContactFlowId', 'QuickConnectId', 'TaskTemplateId'] as const;
@@ -31,7 +31,8 @@ export function startTaskContact(state: SimulatorState, rawBody: unknown): { Con
   checkFlowSource(input);
   const nowMs = state.now();
   const scheduledForMs = checkScheduledTime(input, nowMs);
-  const instanceId = instanceIdOf(input.InstanceId);
+  const instance = requireInstance(state, input.InstanceId);
+  const instanceId = instance.id;
 
   if (input.ClientToken !== undefined) {
     const earlier = state.tasks.findByClientToken(
@@ -43,24 +44,13 @@ export function startTaskContact(state: SimulatorState, rawBody: unknown): { Con
     if (earlier) return { ContactId: earlier.contactId };
   }
 
-  const instance = state.instances.get(instanceId);
-  if (!instance) throw connectError('ResourceNotFoundException', `Instance ${instanceId} does not exist`);
-  if (input.ContactFlowId !== undefined && !instance.flows.has(input.ContactFlowId)) {
-    throw connectError('ResourceNotFoundException', FLOW_NOT_IN_INSTANCE);
+  const flowId = input.ContactFlowId;
+  // The simulator models contact flows only; a quick connect or task template never resolves.
+  if (flowId === undefined) {
+    const field = input.QuickConnectId !== undefined ? 'QuickConnectId' : 'TaskTemplateId';
+    throw connectError('ResourceNotFoundException', `${field} provided does not belong to connect instance`);
   }
-  // The simulator models contact flows only; a quick connect or template can never resolve.
-  if (input.QuickConnectId !== undefined) {
-    throw connectError(
-      'ResourceNotFoundException',
-      'QuickConnectId provided does not belong to connect instance',
-    );
-  }
-  if (input.TaskTemplateId !== undefined) {
-    throw connectError(
-      'ResourceNotFoundException',
-      'TaskTemplateId provided does not belong to connect instance',
-    );
-  }
+  if (!instance.flows.has(flowId)) throw connectError('ResourceNotFoundException', FLOW_NOT_IN_INSTANCE);
 
   const limit = state.config.linkedTasksLimit;
   if (
@@ -79,7 +69,7 @@ export function startTaskContact(state: SimulatorState, rawBody: unknown): { Con
   state.tasks.add({
     contactId,
     instanceId,
-    queueId: state.instances.queueForFlow(instance, input.ContactFlowId ?? ''),
+    queueId: state.instances.queueForFlow(instance, flowId),
     createdAtMs: nowMs,
     ...(scheduledForMs !== undefined ? { scheduledForMs } : {}),
     request: toRecord(input, instanceId),
