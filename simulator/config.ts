@@ -17,6 +17,8 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   knownEventBuses: null,
 };
 
+const MAX_RING_SIZE = 1_000_000;
+
 const positiveInt = (what: string) =>
   z
     .number({ error: `expected ${what} (a positive integer)` })
@@ -41,8 +43,15 @@ export const ConfigPatchSchema = z
       linkedTasksLimit: positiveInt('a task count'),
       taskLifetimeMs: positiveInt('milliseconds').nullable(),
       clientTokenTtlMs: positiveInt('milliseconds'),
-      requestLogSize: positiveInt('a number of log entries'),
-      eventsPerBusLimit: positiveInt('a number of events'),
+      // Ring buffers are allocated at this size: capped so a typo cannot take the memory.
+      requestLogSize: positiveInt('a number of log entries').max(
+        MAX_RING_SIZE,
+        `expected at most ${MAX_RING_SIZE} entries`,
+      ),
+      eventsPerBusLimit: positiveInt('a number of events').max(
+        MAX_RING_SIZE,
+        `expected at most ${MAX_RING_SIZE} events`,
+      ),
       knownEventBuses: z
         .array(z.string({ error: 'expected an event bus name' }).min(1, 'expected an event bus name'), {
           error: 'expected a list of event bus names, or null for any bus',
@@ -54,3 +63,13 @@ export const ConfigPatchSchema = z
   .partial();
 
 export type ConfigPatch = z.infer<typeof ConfigPatchSchema>;
+
+/** Settings handed to startSimulator, checked like the admin API checks them. */
+export function validateConfigPatch(input: unknown): ConfigPatch {
+  const parsed = ConfigPatchSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`,
+  );
+  throw new Error(`Invalid simulator config: ${problems.join('; ')}`);
+}

@@ -16,6 +16,7 @@ import { asAwsError, recordCall, type AwsRouteConfig } from './aws-operation';
 import { registerConnectRoutes } from './connect/routes';
 import { registerEventBridgeRoutes } from './eventbridge/routes';
 import { sendAwsError } from './protocol';
+import { validateConfigPatch } from './config';
 import { defaultSeed } from './seed';
 import { SimulatorState } from './state';
 import type { SimulatorConfig, SimulatorSeed } from './types';
@@ -47,7 +48,7 @@ export interface RunningSimulator {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  const state = new SimulatorState(options.seed ?? defaultSeed(), options.config);
+  const state = new SimulatorState(options.seed ?? defaultSeed(), validateConfigPatch(options.config ?? {}));
   const app = buildSimulatorApp(state, options.log);
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();

@@ -3,7 +3,7 @@
  * state queries, and refusals that name the field and what was expected.
  */
 import { DescribeRuleCommand, ResourceNotFoundException } from '@aws-sdk/client-connect';
-import { DEFAULT_CONFIG, SEED, SimulatorAdminError } from '../../simulator';
+import { DEFAULT_CONFIG, SEED, SimulatorAdminError, startSimulator } from '../../simulator';
 import { expectSdkError, useSimulator } from './helpers';
 
 const ctx = useSimulator();
@@ -125,11 +125,18 @@ describe('settings', () => {
     [{ activeTaskQuota: 'many' }, 'activeTaskQuota: expected a task count (an integer >= 0)'],
     [{ taskLifetimeMs: 0 }, 'taskLifetimeMs: expected milliseconds of at least 1'],
     [{ quota: 5 }, 'Unrecognized key: "quota"'],
+    [{ requestLogSize: 10_000_000 }, 'requestLogSize: expected at most 1000000 entries'],
   ])('refuses %j', async (patch, message) => {
     const error = await adminError(ctx.sim.admin.configure(patch as never));
     expect(error.status).toBe(400);
     expect(error.message).toContain(message);
     expect(await ctx.sim.admin.config()).toEqual(DEFAULT_CONFIG);
+  });
+
+  test('startSimulator checks its settings the same way', async () => {
+    await expect(startSimulator({ config: { activeTaskQuota: -1 } })).rejects.toThrow(
+      'Invalid simulator config: activeTaskQuota: expected a task count (an integer >= 0)',
+    );
   });
 
   test('a fault for an error the operation cannot answer with is refused', async () => {
