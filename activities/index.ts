@@ -4,14 +4,41 @@
  */
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Client } from '@temporalio/client';
+import { createCapacityActivities } from './capacity';
+import { createEscalationActivities, type HttpPost } from './escalation';
+import { createPolicyActivities, type PolicySource } from './policy';
+import { createReissueActivities } from './reissue';
+import { describeRuleAction, notificationContent, type NotificationContent } from './rules';
 
 export interface ActivityDeps {
   connect: ConnectClient;
   eventBridge: EventBridgeClient;
+  policies: PolicySource;
+  /** The gate is joined with signal-with-start, a client call. */
+  temporal: { client: Client; taskQueue: string };
+  /** HTTP for webhook channels (global fetch in production). */
+  http: HttpPost;
+  /** Secrets named by env var in the policy file (webhook `secretEnv`). */
+  secret: (envName: string) => string | undefined;
+  /** Link to a run in the Temporal Web UI. */
+  runUrl: (workflowId: string) => string;
 }
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPolicyActivities(deps.policies),
+    ...createReissueActivities(deps),
+    ...createEscalationActivities(deps),
+    ...createCapacityActivities(deps),
+    async describeNotification(rule: {
+      instanceId: string;
+      ruleId: string;
+    }): Promise<NotificationContent | undefined> {
+      const { action } = await describeRuleAction(deps.connect, { ...rule, actionType: 'SEND_NOTIFICATION' });
+      return notificationContent(action);
+    },
+  };
 }
 
 export type RemediationActivities = ReturnType<typeof createActivities>;

@@ -9,13 +9,20 @@ import type { Config } from './config';
 
 const SIMULATOR_CREDENTIALS = { accessKeyId: 'simulator', secretAccessKey: 'simulator' };
 
+// One HTTP attempt per call: retries belong to Temporal (activity retry policy for network faults,
+// the remediation policy's durable backoff for AWS's answers), where they are visible and durable.
+// The SDK's own silent retries would multiply calls during a throttling or quota storm.
+const MAX_ATTEMPTS = 1;
+
 export function createAwsClients(aws: Config['aws']) {
   const connect = new ConnectClient({
     region: aws.region,
+    maxAttempts: MAX_ATTEMPTS,
     ...(aws.connectEndpoint ? { endpoint: aws.connectEndpoint, credentials: SIMULATOR_CREDENTIALS } : {}),
   });
   const eventBridge = new EventBridgeClient({
     region: aws.region,
+    maxAttempts: MAX_ATTEMPTS,
     ...(aws.eventBridgeEndpoint
       ? { endpoint: aws.eventBridgeEndpoint, credentials: SIMULATOR_CREDENTIALS }
       : {}),

@@ -28,6 +28,8 @@ export interface ErrorSummary {
   message: string;
   /** Retry hint the error carried (Retry-After / retryDelay), milliseconds. */
   retryAfterMs?: number;
+  /** The call never got an answer from AWS (network, timeout): infrastructure, not a verdict. */
+  transport?: boolean;
 }
 
 export interface AttemptRecord {
@@ -85,3 +87,58 @@ export const retrySignal = defineSignal<[OperatorDecision?]>('retry');
 export const resolveSignal = defineSignal<[OperatorDecision?]>('resolve');
 export const abandonSignal = defineSignal<[OperatorDecision?]>('abandon');
 export const statusQuery = defineQuery<RemediationStatus>('status');
+
+// ---- Task-capacity gate (one per Connect instance) -------------------------------------------
+
+export interface CapacitySource {
+  /** `metrics`: read open tasks from Connect's current metrics; `probe`: AIMD on re-issue results. */
+  source: 'metrics' | 'probe';
+  /** Active-tasks quota of the instance (metrics source). */
+  quota?: number;
+  /** Queues to read metrics for (real Connect requires at least one). */
+  queues?: string[];
+}
+
+export interface CapacityRequest extends CapacitySource {
+  /** The remediation run that waits. */
+  workflowId: string;
+  /** Higher is admitted first; FIFO among equals. */
+  priority: number;
+}
+
+export type PermitOutcome = 'created' | 'quota-exceeded' | 'failed' | 'unused';
+
+export interface PermitRelease {
+  permitId: string;
+  workflowId: string;
+  outcome: PermitOutcome;
+}
+
+export interface QueuePosition {
+  /** 1-based place in the queue; 0 while holding a permit; undefined when unknown to the gate. */
+  position?: number;
+  queueLength: number;
+  inFlight: number;
+}
+
+export interface CapacityGateStatus {
+  instanceId: string;
+  source: CapacitySource;
+  queueLength: number;
+  inFlight: number;
+  /** Probe source: current admission window. */
+  window: number;
+  lastOpenTasks?: number;
+  admitted: number;
+  created: number;
+  quotaErrors: number;
+  reclaimed: number;
+}
+
+export const enqueueForCapacitySignal = defineSignal<[CapacityRequest]>('enqueue');
+export const releasePermitSignal = defineSignal<[PermitRelease]>('release');
+export const withdrawFromCapacitySignal = defineSignal<[{ workflowId: string }]>('withdraw');
+export const queuePositionQuery = defineQuery<QueuePosition, [string]>('position');
+export const capacityGateStatusQuery = defineQuery<CapacityGateStatus>('gateStatus');
+/** Sent by the gate to a waiting remediation run. */
+export const capacityGrantedSignal = defineSignal<[{ permitId: string }]>('capacityGranted');

@@ -1,68 +1,512 @@
 /**
  * remediateFailedAction — one durable run per failed Connect rule action.
  *
- * Foundation version: records the event on the run (search attributes) and waits for a person to
- * answer. Policy resolution and re-issuing arrive with the remediation issue.
+ *   resolve the policy (once, recorded in history)
+ *   → act by strategy: retry with backoff | wait for task capacity | escalate | ignore
+ *   → escalate what cannot be recovered, then wait for a person: retry | resolve | abandon
+ *   → outcome: recovered | escalated | resolved | abandoned
+ *
+ * Every wait is a durable timer and every side effect an activity, so a worker can die at any
+ * point and another one picks the run up where it was.
  */
-import { condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RemediationActivities } from '../activities';
 import { instanceIdFromArn } from '../events/arn';
+import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
+import { additionalInfoOf, matchFactsOf } from '../policies/facts';
+import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
+import { nextAttemptDelay } from '../policies/schedule';
+import type { ReissueOverrides, ResolvedPolicy } from '../policies/types';
 import {
   abandonSignal,
+  capacityGateWorkflowId,
+  capacityGrantedSignal,
+  releasePermitSignal,
   resolveSignal,
+  withdrawFromCapacitySignal,
+  type PermitOutcome,
   retrySignal,
   statusQuery,
+  type AttemptRecord,
+  type ErrorSummary,
+  type EscalationRecord,
   type OperatorDecision,
   type RemediationInput,
+  type RemediationOutcome,
   type RemediationResult,
   type RemediationStatus,
 } from './definitions';
-import {
-  ConnectActionType,
-  ConnectInstanceId,
-  ConnectReasonCode,
-  ConnectRuleId,
-  ConnectTriggerEvent,
-  RemediationPhase,
-  type RemediationPhaseValue,
-} from './search-attributes';
+import { classifyReissueFailure, summarizeFailure } from './failures';
+import { applyOperatorOverrides } from './overrides';
+import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
-const OPERATOR_WAIT = '7 days';
+const { resolvePolicy, describeNotification, enqueueForCapacity, capacityQueuePosition } =
+  proxyActivities<RemediationActivities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', maximumInterval: '1m' },
+  });
+
+// Network faults are retried here; AWS's own answers come back as non-retryable failures so the
+// policy (below) decides with durable timers.
+const { reissueCreateTask, reissueEventBridgeEvent } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
+
+// No attempt limit: an escalation that cannot be delivered keeps trying (visible in the Web UI as
+// a pending activity with its last failure) until it gets through or an operator answers.
+const { notifyChannel } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+type Step =
+  | { kind: 'retry'; why: string }
+  | { kind: 'wait-for-capacity' }
+  | { kind: 'escalate'; reason: string }
+  /** Wait for a person again without notifying anyone (e.g. a retry that cannot apply). */
+  | { kind: 'await-operator'; reason: string }
+  | { kind: 'end'; outcome: RemediationOutcome; summary: string };
+
+type OperatorAction = 'retry' | 'resolve' | 'abandon';
+type Decision = OperatorDecision & { action: OperatorAction };
+
+const REISSUABLE = new Set(REISSUABLE_ACTION_TYPES);
+
+/** How often a queued run refreshes its position: rarely when far back, so storms stay cheap. */
+function positionRefreshMs(position: number | undefined): number {
+  return Math.min(10 * 60_000, Math.max(30_000, (position ?? 30) * 2_000));
+}
 
 export async function remediateFailedAction(input: RemediationInput): Promise<RemediationResult> {
-  const { event } = input;
-  const status: RemediationStatus = { phase: 'received', attempt: 0 };
-  const setPhase = (phase: RemediationPhaseValue) => {
-    status.phase = phase;
-    upsertSearchAttributes([{ key: RemediationPhase, value: phase }]);
-  };
-  upsertSearchAttributes([
-    { key: ConnectReasonCode, value: event.detail.reasonCode },
-    { key: ConnectActionType, value: event.detail.actionType },
-    { key: ConnectTriggerEvent, value: event.detail.triggerEvent },
-    { key: ConnectRuleId, value: event.detail.ruleId },
-    { key: ConnectInstanceId, value: instanceIdFromArn(event.detail.instanceArn) ?? 'unknown' },
-    { key: RemediationPhase, value: 'received' },
-  ]);
-  setHandler(statusQuery, () => status);
+  return new Remediation(input.event).run();
+}
 
-  let decision: (OperatorDecision & { action: 'retry' | 'resolve' | 'abandon' }) | undefined;
-  const decide = (action: 'retry' | 'resolve' | 'abandon') => (d?: OperatorDecision) => {
-    decision ??= { ...d, action };
-  };
-  setHandler(retrySignal, decide('retry'));
-  setHandler(resolveSignal, decide('resolve'));
-  setHandler(abandonSignal, decide('abandon'));
+const now = () => Date.now();
+const iso = (ms: number = now()) => new Date(ms).toISOString();
+const end = (outcome: RemediationOutcome, summary: string): Step => ({ kind: 'end', outcome, summary });
 
-  setPhase('awaiting-operator');
-  await condition(() => decision !== undefined, OPERATOR_WAIT);
-  const outcome = decision?.action === 'abandon' ? 'abandoned' : decision ? 'resolved' : 'escalated';
-  setPhase(outcome);
-  return {
-    outcome,
-    eventId: event.id,
-    attempts: [],
-    escalations: [],
-    decision: decision && { ...decision, at: new Date().toISOString() },
-    summary: `${outcome} (${workflowInfo().workflowId})`,
-  };
+class Remediation {
+  private readonly instanceId: string;
+  private readonly info: AdditionalInfo;
+  private readonly status: RemediationStatus = { phase: 'received', attempt: 0 };
+  private readonly attempts: AttemptRecord[] = [];
+  private readonly escalations: EscalationRecord[] = [];
+  private policy!: ResolvedPolicy;
+  private overrides: ReissueOverrides = {};
+  private deadlineAt = 0;
+  /** A task-capacity permit the gate granted and this run has not used yet. */
+  private permit?: string;
+  /** An operator decision not yet acted on; signals can arrive in any phase. */
+  private pending?: Decision;
+  private lastDecision?: Decision & { at: string };
+
+  constructor(private readonly event: ConnectFailureEvent) {
+    this.instanceId = instanceIdFromArn(event.detail.instanceArn) ?? '';
+    this.info = additionalInfoOf(event);
+    setHandler(statusQuery, () => this.status);
+    const receive = (action: OperatorAction) => (decision?: OperatorDecision) => {
+      this.pending = { ...decision, action };
+    };
+    setHandler(retrySignal, receive('retry'));
+    setHandler(resolveSignal, receive('resolve'));
+    setHandler(abandonSignal, receive('abandon'));
+    setHandler(capacityGrantedSignal, ({ permitId }) => {
+      this.permit = permitId;
+    });
+  }
+
+  async run(): Promise<RemediationResult> {
+    announceEvent(this.event, this.instanceId);
+    this.policy = await resolvePolicy.executeWithOptions({ summary: 'Resolve remediation policy' }, [
+      matchFactsOf(this.event),
+    ]);
+    const { name, setHash, strategy } = this.policy;
+    this.status.policy = { name, setHash, strategy };
+    announcePolicy(this.policy);
+    this.overrides = { ...this.policy.reissue };
+    this.restartDeadline();
+
+    let step = this.firstStep();
+    while (step.kind !== 'end') step = await this.perform(step);
+    return this.finish(step.outcome, step.summary);
+  }
+
+  private firstStep(): Step {
+    const { strategy, name, retryNonRetryable } = this.policy;
+    const { actionType, reasonCode } = this.event.detail;
+    if (strategy === 'ignore') return end('resolved', `Ignored by policy ${name} (recorded only)`);
+    if (strategy === 'escalate')
+      return { kind: 'escalate', reason: `Policy ${name} escalates ${reasonCode}` };
+    if (!REISSUABLE.has(actionType)) return { kind: 'escalate', reason: this.cannotReissue() };
+    if (this.info.retryable === false && !retryNonRetryable) {
+      return { kind: 'escalate', reason: `AWS marked the ${reasonCode} failure as not retryable` };
+    }
+    if (strategy === 'wait-for-capacity' && actionType === 'CREATE_TASK')
+      return { kind: 'wait-for-capacity' };
+    return { kind: 'retry', why: `policy ${name}` };
+  }
+
+  private perform(step: Exclude<Step, { kind: 'end' }>): Promise<Step> {
+    switch (step.kind) {
+      case 'retry':
+        return this.retryWithBackoff();
+      case 'wait-for-capacity':
+        return this.waitForCapacity();
+      case 'escalate':
+        return this.escalateAndAwaitOperator(step.reason);
+      case 'await-operator':
+        return this.awaitOperator(step.reason);
+    }
+  }
+
+  private cannotReissue(): string {
+    return this.event.detail.actionType === 'SEND_NOTIFICATION'
+      ? 'No public API re-sends a rule notification: a person must send it (content attached)'
+      : `connect-remediator cannot re-issue ${this.event.detail.actionType} actions`;
+  }
+
+  private restartDeadline(): void {
+    this.deadlineAt = now() + msToNumber(this.policy.deadline);
+  }
+
+  /** Never sooner than AWS's own retryDelay or the latest error's hint. */
+  private retryHintMs(): number | undefined {
+    const hints = [this.info.retryDelay, this.status.lastError?.retryAfterMs].filter(
+      (h): h is number => typeof h === 'number',
+    );
+    return hints.length ? Math.max(...hints) : undefined;
+  }
+
+  private lastErrorText(): string {
+    const e = this.status.lastError;
+    return e ? `last error ${e.name}: ${e.message}` : `after ${this.event.detail.reasonCode}`;
+  }
+
+  /** Sleeps on a durable timer, waking early if an operator decides. True = an operator decided. */
+  private async waitOrDecision(delayMs: number, summary: string): Promise<boolean> {
+    if (this.pending) return true;
+    if (delayMs <= 0) return false;
+    return condition(() => this.pending !== undefined, delayMs, { summary });
+  }
+
+  private async retryWithBackoff(): Promise<Step> {
+    const { retry, deadline } = this.policy;
+    for (let n = 1; n <= retry.maximumAttempts; n++) {
+      const delayMs = nextAttemptDelay(n, retry, { random: Math.random, retryHintMs: this.retryHintMs() });
+      if (now() + delayMs > this.deadlineAt) {
+        return {
+          kind: 'escalate',
+          reason: `The policy deadline (${deadline}) would pass before retry ${n}; ${this.lastErrorText()}`,
+        };
+      }
+      this.status.nextAttemptAt = iso(now() + delayMs);
+      enterPhase(
+        this.status,
+        'retrying',
+        `retry ${n} of ${retry.maximumAttempts} in ${formatDuration(delayMs)} (at ${this.status.nextAttemptAt}); ${this.lastErrorText()}`,
+      );
+      if (await this.waitOrDecision(delayMs, `Backoff before retry ${n}`)) return this.actOnDecision();
+      const attempt = await this.reissue('policy', delayMs);
+      if (attempt.ok) return this.recovered(attempt);
+      const { verdict, why } = classifyReissueFailure(attempt.error!);
+      if (verdict === 'escalate') return { kind: 'escalate', reason: `${why}: ${attempt.error!.message}` };
+      if (verdict === 'wait-for-capacity' && this.canWaitForCapacity()) return { kind: 'wait-for-capacity' };
+    }
+    return {
+      kind: 'escalate',
+      reason: `Gave up after ${retry.maximumAttempts} retries; ${this.lastErrorText()}`,
+    };
+  }
+
+  private canWaitForCapacity(): boolean {
+    return this.event.detail.actionType === 'CREATE_TASK' && this.policy.capacity !== undefined;
+  }
+
+  /**
+   * Task quota full: queue at the instance's capacity gate and re-issue only with a permit, so a
+   * storm drains at the pace capacity frees up. `capacity.maxWait` bounds the wait.
+   */
+  private async waitForCapacity(): Promise<Step> {
+    const capacity = this.policy.capacity ?? {
+      maxWait: '6h',
+      then: 'escalate' as const,
+      source: 'probe' as const,
+    };
+    const since = now();
+    const deadline = since + msToNumber(capacity.maxWait);
+    const request = {
+      instanceId: this.instanceId,
+      workflowId: workflowInfo().workflowId,
+      priority: capacity.priority ?? 0,
+      source: capacity.source,
+      ...(capacity.quota !== undefined ? { quota: capacity.quota } : {}),
+      ...(capacity.queues ? { queues: capacity.queues } : {}),
+    };
+    this.status.capacity = { waitingSince: iso(since) };
+    const gate = getExternalWorkflowHandle(capacityGateWorkflowId(this.instanceId));
+    await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity' }, [request]);
+    try {
+      for (;;) {
+        this.describeCapacityWait(since);
+        const refreshMs = Math.min(
+          positionRefreshMs(this.status.capacity.position),
+          Math.max(0, deadline - now()),
+        );
+        if (this.permit === undefined && !this.pending && refreshMs > 0) {
+          await condition(() => this.permit !== undefined || this.pending !== undefined, refreshMs, {
+            summary: 'Wait for a task-capacity permit',
+          });
+        }
+        if (this.pending && this.permit === undefined) {
+          await gate.signal(withdrawFromCapacitySignal, { workflowId: request.workflowId });
+          return this.actOnDecision();
+        }
+        if (this.permit !== undefined) {
+          const permitId = this.permit;
+          this.permit = undefined;
+          const attempt = await this.reissue('capacity', now() - since);
+          const verdict = attempt.ok ? undefined : classifyReissueFailure(attempt.error!);
+          await this.releasePermit(
+            request,
+            permitId,
+            attempt.ok ? 'created' : verdict!.verdict === 'wait-for-capacity' ? 'quota-exceeded' : 'failed',
+          );
+          if (attempt.ok) return this.recovered(attempt);
+          if (verdict!.verdict === 'escalate')
+            return { kind: 'escalate', reason: `${verdict!.why}: ${attempt.error!.message}` };
+          // Quota still full (the gate re-queued us at the head) or a transient error: wait again.
+          if (verdict!.verdict === 'retry')
+            await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [
+              request,
+            ]);
+          continue;
+        }
+        if (now() >= deadline) {
+          await gate.signal(withdrawFromCapacitySignal, { workflowId: request.workflowId });
+          return capacity.then === 'retry'
+            ? { kind: 'retry', why: 'capacity wait exhausted' }
+            : {
+                kind: 'escalate',
+                reason: `No task capacity within ${capacity.maxWait}; ${this.lastErrorText()}`,
+              };
+        }
+        const queue = await capacityQueuePosition
+          .executeWithOptions({ summary: 'Check queue position' }, [
+            { instanceId: this.instanceId, workflowId: request.workflowId },
+          ])
+          .catch(() => undefined);
+        if (queue?.position !== undefined) this.status.capacity.position = queue.position;
+        else if (queue && this.permit === undefined) {
+          // The gate does not know us (it was reset or reclaimed our permit): queue again.
+          await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [
+            request,
+          ]);
+        }
+      }
+    } finally {
+      delete this.status.capacity;
+    }
+  }
+
+  private async releasePermit(
+    request: { instanceId: string; workflowId: string },
+    permitId: string,
+    outcome: PermitOutcome,
+  ): Promise<void> {
+    const gate = getExternalWorkflowHandle(capacityGateWorkflowId(request.instanceId));
+    // If the gate is gone its permits are gone with it: nothing to release.
+    await gate
+      .signal(releasePermitSignal, { permitId, workflowId: request.workflowId, outcome })
+      .catch(() => undefined);
+  }
+
+  private describeCapacityWait(since: number): void {
+    const position = this.status.capacity?.position;
+    const ahead =
+      position === undefined ? 'queued' : position === 0 ? 'permit granted' : `${position - 1} ahead`;
+    enterPhase(
+      this.status,
+      'waiting-capacity',
+      `waiting for task capacity: ${ahead}, ${formatDuration(now() - since)} so far`,
+    );
+  }
+
+  private async reissue(trigger: AttemptRecord['trigger'], delayMs: number): Promise<AttemptRecord> {
+    const n = this.attempts.length + 1;
+    this.status.attempt = n;
+    delete this.status.nextAttemptAt;
+    const createsTask = this.event.detail.actionType === 'CREATE_TASK';
+    const activity = createsTask ? reissueCreateTask : reissueEventBridgeEvent;
+    const summary = `Re-issue ${createsTask ? 'StartTaskContact' : 'PutEvents'}, attempt ${n}${trigger === 'operator' ? ' (operator retry)' : ''}`;
+    const startedAt = iso();
+    let record: AttemptRecord;
+    try {
+      const result = await activity.executeWithOptions({ summary }, [
+        { event: this.event, overrides: this.overrides, attempt: n },
+      ]);
+      record = {
+        attempt: n,
+        trigger,
+        delayMs,
+        startedAt,
+        finishedAt: iso(),
+        ok: true,
+        resultId: result.resultId,
+      };
+      if (result.notes.length) record.notes = result.notes;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const error: ErrorSummary = summarizeFailure(err);
+      this.status.lastError = error;
+      record = { attempt: n, trigger, delayMs, startedAt, finishedAt: iso(), ok: false, error };
+    }
+    this.attempts.push(record);
+    return record;
+  }
+
+  private recovered(attempt: AttemptRecord): Step {
+    const what =
+      this.event.detail.actionType === 'CREATE_TASK'
+        ? `task ${attempt.resultId}`
+        : `event ${attempt.resultId}`;
+    return end('recovered', `Recovered on attempt ${attempt.attempt}: ${what}`);
+  }
+
+  private async escalateAndAwaitOperator(reason: string): Promise<Step> {
+    const channels = this.policy.escalateTo;
+    const record: EscalationRecord = {
+      at: iso(),
+      reason,
+      channels: channels.map((c) => ({ name: c.name, type: c.type, ok: false, detail: 'sending' })),
+    };
+    this.escalations.push(record);
+    enterPhase(
+      this.status,
+      'escalated',
+      `${reason}; notifying ${channels.map((c) => c.name).join(', ') || 'nobody (no channels)'}`,
+    );
+
+    const notification =
+      this.event.detail.actionType === 'SEND_NOTIFICATION'
+        ? await describeNotification({ instanceId: this.instanceId, ruleId: this.event.detail.ruleId }).catch(
+            () => undefined,
+          )
+        : undefined;
+    const message = {
+      workflowId: workflowInfo().workflowId,
+      reason,
+      escalationNumber: this.escalations.length,
+      event: this.event,
+      policy: { name: this.policy.name, setHash: this.policy.setHash },
+      attempts: this.attempts.length,
+      ...(this.status.lastError
+        ? { lastError: { name: this.status.lastError.name, message: this.status.lastError.message } }
+        : {}),
+      ...(notification ? { notification } : {}),
+    };
+    const delivery = new CancellationScope();
+    const deliveries = delivery.run(() =>
+      Promise.all(
+        channels.map((channel, i) =>
+          notifyChannel
+            .executeWithOptions({ summary: `Escalate via ${channel.name} (${channel.type})` }, [
+              { channel, message },
+            ])
+            .then(
+              (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
+              (err: unknown) => {
+                record.channels[i]!.detail = isCancellation(err)
+                  ? 'cancelled: an operator answered first'
+                  : summarizeFailure(err).message;
+              },
+            ),
+        ),
+      ),
+    );
+    const delivered = () => channels.length === 0 || record.channels.some((c) => c.ok);
+    // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
+    await condition(() => this.pending !== undefined || delivered());
+    const answered = await this.waitForAnswer(reason);
+    // Channels still retrying are no longer needed once a person has answered (or the wait ran out).
+    delivery.cancel();
+    await deliveries;
+    return answered ? this.actOnDecision() : this.unanswered(reason);
+  }
+
+  private async awaitOperator(reason: string): Promise<Step> {
+    return (await this.waitForAnswer(reason)) ? this.actOnDecision() : this.unanswered(reason);
+  }
+
+  /** True when an operator decided; false when the policy's operatorWait ran out. */
+  private async waitForAnswer(reason: string): Promise<boolean> {
+    if (this.pending) return true;
+    const waitMs = msToNumber(this.policy.operatorWait);
+    this.status.awaitingOperatorUntil = iso(now() + waitMs);
+    enterPhase(
+      this.status,
+      'awaiting-operator',
+      `${reason}. Waiting for an operator (retry / resolve / abandon) until ${this.status.awaitingOperatorUntil}`,
+    );
+    const answered = await condition(() => this.pending !== undefined, waitMs, {
+      summary: 'Wait for an operator',
+    });
+    delete this.status.awaitingOperatorUntil;
+    return answered;
+  }
+
+  private unanswered(reason: string): Step {
+    return end('escalated', `Escalated; no operator answer within ${this.policy.operatorWait}: ${reason}`);
+  }
+
+  private async actOnDecision(): Promise<Step> {
+    const decision = this.pending!;
+    this.pending = undefined;
+    this.lastDecision = { ...decision, at: iso() };
+    const by = decision.by ? ` by ${decision.by}` : '';
+    const note = decision.note ? `: ${decision.note}` : '';
+    if (decision.action === 'resolve') return end('resolved', `Resolved${by}${note}`);
+    if (decision.action === 'abandon') return end('abandoned', `Abandoned${by}${note}`);
+
+    if (!REISSUABLE.has(this.event.detail.actionType)) {
+      return {
+        kind: 'await-operator',
+        reason: `Retry is not possible: ${this.cannotReissue()}. Resolve or abandon`,
+      };
+    }
+    const { overrides, ignored } = applyOperatorOverrides(this.overrides, decision.overrides ?? {});
+    this.overrides = overrides;
+    // An operator retry restarts the policy's budget: the person has changed something.
+    this.restartDeadline();
+    const attempt = await this.reissue('operator', 0);
+    if (ignored.length)
+      attempt.notes = [...(attempt.notes ?? []), `ignored unknown overrides: ${ignored.join(', ')}`];
+    if (attempt.ok) return this.recovered(attempt);
+    const { verdict, why } = classifyReissueFailure(attempt.error!);
+    if (verdict === 'retry') return { kind: 'retry', why: 'operator retry hit a transient error' };
+    if (verdict === 'wait-for-capacity' && this.canWaitForCapacity()) return { kind: 'wait-for-capacity' };
+    return { kind: 'escalate', reason: `Operator retry failed — ${why}: ${attempt.error!.message}` };
+  }
+
+  private finish(outcome: RemediationOutcome, summary: string): RemediationResult {
+    enterPhase(this.status, outcome, summary);
+    return {
+      outcome,
+      eventId: this.event.id,
+      ...(this.status.policy ? { policy: this.status.policy } : {}),
+      attempts: this.attempts,
+      escalations: this.escalations,
+      ...(this.lastDecision ? { decision: this.lastDecision } : {}),
+      summary,
+    };
+  }
 }

@@ -1,0 +1,102 @@
+/**
+ * Side effects of the task-capacity gate: reading Connect's open tasks, and the client calls a
+ * remediation run makes to join or inspect its instance's gate (signal-with-start starts the gate
+ * on demand, atomically, so the first of a thousand concurrent failures creates it and the rest
+ * queue up behind it).
+ */
+import {
+  GetCurrentMetricDataCommand,
+  paginateListQueues,
+  type ConnectClient,
+  type CurrentMetricName,
+} from '@aws-sdk/client-connect';
+import type { Client } from '@temporalio/client';
+import {
+  CAPACITY_GATE_WORKFLOW_TYPE,
+  capacityGateWorkflowId,
+  enqueueForCapacitySignal,
+  queuePositionQuery,
+  type CapacityRequest,
+  type QueuePosition,
+} from '../workflows/definitions';
+import { callAws } from './aws-failures';
+
+/**
+ * Tasks that count against the active-tasks quota: waiting in queue, scheduled for later, and
+ * being worked (slots in use). Real Connect needs the queues to filter on.
+ */
+export const OPEN_TASK_METRICS: CurrentMetricName[] = [
+  'CONTACTS_IN_QUEUE',
+  'CONTACTS_SCHEDULED',
+  'SLOTS_ACTIVE',
+];
+
+export interface CapacityDeps {
+  connect: ConnectClient;
+  temporal: { client: Client; taskQueue: string };
+}
+
+/** GetCurrentMetricData takes at most 100 queues per call. */
+const QUEUES_PER_CALL = 100;
+
+async function instanceQueueIds(connect: ConnectClient, instanceId: string): Promise<string[]> {
+  const ids: string[] = [];
+  await callAws('ListQueues', async () => {
+    for await (const page of paginateListQueues(
+      { client: connect },
+      { InstanceId: instanceId, QueueTypes: ['STANDARD'] },
+    )) {
+      for (const q of page.QueueSummaryList ?? []) if (q.Id) ids.push(q.Id);
+    }
+  });
+  return ids;
+}
+
+export function createCapacityActivities(deps: CapacityDeps) {
+  return {
+    /** Open tasks of the instance: the policy's queues, or every standard queue it has. */
+    async readOpenTasks({ instanceId, queues }: { instanceId: string; queues?: string[] }): Promise<number> {
+      const queueIds = queues?.length ? queues : await instanceQueueIds(deps.connect, instanceId);
+      let open = 0;
+      for (let i = 0; i < queueIds.length; i += QUEUES_PER_CALL) {
+        const response = await callAws('GetCurrentMetricData', () =>
+          deps.connect.send(
+            new GetCurrentMetricDataCommand({
+              InstanceId: instanceId,
+              Filters: { Channels: ['TASK'], Queues: queueIds.slice(i, i + QUEUES_PER_CALL) },
+              CurrentMetrics: OPEN_TASK_METRICS.map((Name) => ({ Name, Unit: 'COUNT' })),
+            }),
+          ),
+        );
+        for (const result of response.MetricResults ?? []) {
+          for (const c of result.Collections ?? []) open += c.Value ?? 0;
+        }
+      }
+      return Math.round(open);
+    },
+
+    async enqueueForCapacity(request: CapacityRequest & { instanceId: string }): Promise<void> {
+      const { instanceId, ...waiter } = request;
+      await deps.temporal.client.workflow.signalWithStart(CAPACITY_GATE_WORKFLOW_TYPE, {
+        workflowId: capacityGateWorkflowId(instanceId),
+        taskQueue: deps.temporal.taskQueue,
+        args: [{ instanceId }],
+        signal: enqueueForCapacitySignal,
+        signalArgs: [waiter],
+        staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
+      });
+    },
+
+    async capacityQueuePosition({
+      instanceId,
+      workflowId,
+    }: {
+      instanceId: string;
+      workflowId: string;
+    }): Promise<QueuePosition> {
+      return deps.temporal.client.workflow
+        .getHandle(capacityGateWorkflowId(instanceId))
+        .query(queuePositionQuery, workflowId);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Escalation channels: tell people a remediation needs them. Every failure here is an ordinary
+ * (retryable) error on purpose: the workflow retries a channel until it delivers or an operator
+ * answers, so an escalation is never silently lost.
+ */
+import { createHash } from 'node:crypto';
+import { StartTaskContactCommand, type ConnectClient } from '@aws-sdk/client-connect';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { instanceIdFromArn } from '../events/arn';
+import type { ConnectFailureEvent } from '../events/types';
+import type { ChannelConfig } from '../policies/types';
+import type { NotificationContent } from './rules';
+import { REMEDIATOR_EVENT_SOURCE } from './reissue';
+
+export const ESCALATION_DETAIL_TYPE = 'Connect Remediation Escalated';
+
+export interface EscalationMessage {
+  workflowId: string;
+  runUrl: string;
+  /** Why people are needed, in one sentence. */
+  reason: string;
+  /** 1 for the first escalation of a run, 2 after an operator retry failed again, … */
+  escalationNumber: number;
+  event: ConnectFailureEvent;
+  policy: { name: string; setHash: string };
+  attempts: number;
+  lastError?: { name: string; message: string };
+  /** SEND_NOTIFICATION failures: what the rule would have sent, so a person can send it. */
+  notification?: NotificationContent;
+  /** How to answer: the signals the run accepts. */
+  answer: string;
+}
+
+export interface NotifyInput {
+  channel: ChannelConfig;
+  message: Omit<EscalationMessage, 'runUrl' | 'answer'>;
+}
+
+export interface HttpPost {
+  (
+    url: string,
+    init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
+  ): Promise<{
+    ok: boolean;
+    status: number;
+    text(): Promise<string>;
+  }>;
+}
+
+export interface EscalationDeps {
+  connect: ConnectClient;
+  eventBridge: EventBridgeClient;
+  http: HttpPost;
+  /** Reads a secret named by a channel's `secretEnv` (from the environment, never from YAML). */
+  secret: (envName: string) => string | undefined;
+  runUrl: (workflowId: string) => string;
+}
+
+export function oneLineSummary(m: Pick<EscalationMessage, 'event' | 'reason' | 'runUrl'>): string {
+  return `Connect ${m.event.detail.actionType} failed (${m.event.detail.reasonCode}) for rule ${m.event.detail.ruleId}: ${m.reason}. ${m.runUrl}`;
+}
+
+export function answerHint(workflowId: string): string {
+  return `Answer with: connect-remediator runs signal ${workflowId} retry|resolve|abandon [--note …] [--override key=value], or the Web UI's Signal button (retry / resolve / abandon).`;
+}
+
+function taskDescription(m: EscalationMessage): string {
+  const lines = [
+    m.reason,
+    `Rule ${m.event.detail.ruleId}, action ${m.event.detail.actionType}, trigger ${m.event.detail.triggerEvent}.`,
+    `AWS said: ${m.event.detail.reasonCode} — ${m.event.detail.error}`,
+    m.lastError ? `Last re-issue error: ${m.lastError.name} — ${m.lastError.message}` : '',
+    m.notification
+      ? `Notification the rule could not send — subject: ${m.notification.subject ?? '(none)'}; to users ${m.notification.recipients.userIds.join(', ') || '(by tag)'}; content: ${m.notification.content ?? ''}`
+      : '',
+    m.answer,
+  ];
+  return lines.filter(Boolean).join('\n').slice(0, 4096);
+}
+
+export function createEscalationActivities(deps: EscalationDeps) {
+  return {
+    async notifyChannel({ channel, message: partial }: NotifyInput): Promise<string> {
+      const message: EscalationMessage = {
+        ...partial,
+        runUrl: deps.runUrl(partial.workflowId),
+        answer: answerHint(partial.workflowId),
+      };
+      switch (channel.type) {
+        case 'eventbridge': {
+          const response = await deps.eventBridge.send(
+            new PutEventsCommand({
+              Entries: [
+                {
+                  Source: channel.source ?? REMEDIATOR_EVENT_SOURCE,
+                  DetailType: ESCALATION_DETAIL_TYPE,
+                  EventBusName: channel.eventBusName,
+                  Resources: message.event.resources,
+                  Detail: JSON.stringify(message),
+                },
+              ],
+            }),
+          );
+          const entry = response.Entries?.[0];
+          if ((response.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+            throw new Error(
+              `PutEvents to ${channel.eventBusName} rejected the escalation: ${entry?.ErrorCode} ${entry?.ErrorMessage}`,
+            );
+          }
+          return `event ${entry.EventId} on bus ${channel.eventBusName}`;
+        }
+        case 'connect-task': {
+          const instanceId = channel.instanceId ?? instanceIdFromArn(message.event.detail.instanceArn) ?? '';
+          const token = createHash('sha256')
+            .update(`${message.workflowId}/${message.escalationNumber}/${channel.name}`)
+            .digest('hex');
+          const result = await deps.connect.send(
+            new StartTaskContactCommand({
+              InstanceId: instanceId,
+              ContactFlowId: channel.contactFlowId,
+              Name: `Remediate ${message.event.detail.actionType} failure: ${message.event.detail.reasonCode}`.slice(
+                0,
+                512,
+              ),
+              Description: taskDescription(message),
+              References: { 'Remediation run': { Type: 'URL', Value: message.runUrl } },
+              // One ops task per escalation and channel, even when this activity is retried.
+              ClientToken: token,
+            }),
+          );
+          return `task ${result.ContactId} in instance ${instanceId}`;
+        }
+        case 'webhook': {
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (channel.secretEnv) {
+            const secret = deps.secret(channel.secretEnv);
+            if (!secret)
+              throw new Error(
+                `webhook ${channel.name}: environment variable ${channel.secretEnv} is not set`,
+              );
+            headers.authorization = `Bearer ${secret}`;
+          }
+          const response = await deps.http(channel.url, {
+            method: 'POST',
+            headers,
+            // `text` makes the payload readable as-is by Slack-style incoming webhooks.
+            body: JSON.stringify({ text: oneLineSummary(message), ...message }),
+            signal: AbortSignal.timeout(15_000),
+          });
+          if (!response.ok) {
+            const body = (await response.text()).slice(0, 200);
+            throw new Error(`webhook ${channel.name} answered HTTP ${response.status}: ${body}`);
+          }
+          return `webhook ${channel.name} answered HTTP ${response.status}`;
+        }
+      }
+    },
+  };
+}
