@@ -36,6 +36,8 @@ async function startDev(temporalPort: number, uiPort: number): Promise<CliProces
   running = spawnCli(['dev', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
     CONNECT_REMEDIATOR_DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: '',
+    SIMULATOR_PORT: String(await freePort()),
+    INGRESS_PORT: String(await freePort()),
   });
   await running.waitFor(/Ready\. Press Ctrl-C to stop\./);
   return running;

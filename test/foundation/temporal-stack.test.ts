@@ -4,15 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Worker } from '@temporalio/worker';
-import {
-  REMEDIATION_WORKFLOW_TYPE,
-  remediationWorkflowId,
-  resolveSignal,
-  statusQuery,
-  type RemediationResult,
-} from '../../workflows/definitions';
-import { ConnectReasonCode, RemediationPhase } from '../../workflows/search-attributes';
-import { failureEvent } from '../helpers/events';
+import { approveSignal, awaitApproval, stateQuery } from '../fixtures/platform-workflows';
 import { eventTypes } from '../helpers/history';
 import {
   connectTestTemporal,
@@ -50,22 +42,15 @@ afterAll(async () => {
 });
 
 test('a workflow runs on the Temporal server started for this test run', async () => {
-  const event = failureEvent();
-  const handle = await temporal.client.workflow.start(REMEDIATION_WORKFLOW_TYPE, {
+  const handle = await temporal.client.workflow.start(awaitApproval, {
     taskQueue,
-    workflowId: remediationWorkflowId(event.id),
-    args: [{ event, receivedVia: 'test' }],
+    workflowId: uniqueTaskQueue('approval'),
   });
   // The query is answered by our worker, so this proves the server dispatched the run to it.
-  await expect(handle.query(statusQuery)).resolves.toMatchObject({ phase: 'awaiting-operator' });
-  const description = await handle.describe();
-  expect(description.typedSearchAttributes.get(ConnectReasonCode)).toBe('ResourceNotFoundException');
-  expect(description.typedSearchAttributes.get(RemediationPhase)).toBe('awaiting-operator');
-
-  await handle.signal(resolveSignal, { note: 'flow fixed by hand', by: 'jest' });
-  const result: RemediationResult = await handle.result();
-  expect(result.outcome).toBe('resolved');
-  expect(result.decision).toMatchObject({ action: 'resolve', note: 'flow fixed by hand' });
+  await expect(handle.query(stateQuery)).resolves.toBe('waiting');
+  expect((await handle.describe()).taskQueue).toBe(taskQueue);
+  await handle.signal(approveSignal, 'jest');
+  await expect(handle.result()).resolves.toBe('approved by jest');
 });
 
 test('a durable timer holds the workflow for its full duration and is recorded in history', async () => {

@@ -8,10 +8,13 @@ import { parsePort } from './options';
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
-    .description('Run everything locally: Temporal dev server (SQLite in .data/, Web UI), worker')
+    .description(
+      'Run everything locally: Temporal dev server (SQLite in .data/, Web UI), Connect + EventBridge simulator, worker, ingress',
+    )
     .option('--temporal-port <port>', 'dev server frontend port', parsePort, 7233)
     .option('--ui-port <port>', 'dev server Web UI port', parsePort, 8233)
-    .action(async (options: { temporalPort: number; uiPort: number }) => {
+    .option('--no-simulator', 'talk to real AWS instead of the local simulator')
+    .action(async (options: { temporalPort: number; uiPort: number; simulator: boolean }) => {
       const log = (line: string) => console.log(`[dev] ${line}`);
       const shutdown = onShutdownSignals(log);
       const config = loadConfig();
@@ -19,6 +22,7 @@ export function registerDevCommand(program: Command): void {
       const stack = await startDevStack(config, log, {
         frontendPort: options.temporalPort,
         uiPort: options.uiPort,
+        simulator: options.simulator,
       });
       try {
         if (shutdown.signal.aborted) return;

@@ -1,16 +1,16 @@
+import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { createActivities } from '../../activities';
-import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { startRemediationWorker } from '../remediation-worker';
 import { installTemporalRuntime } from '../runtime';
 import { onShutdownSignals, Stack } from '../shutdown';
-import { connectWorker } from '../temporal-connection';
-import { createRemediationWorker } from '../worker';
+import { clientConnectionOptions, connectWorker } from '../temporal-connection';
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('Run a worker against TEMPORAL_ADDRESS (scale by running more of them)')
+    .description('Run a worker against TEMPORAL_ADDRESS (scale out by running more of them)')
     .action(async () => {
       const log = (line: string) => console.log(`[worker] ${line}`);
       const shutdown = onShutdownSignals(log);
@@ -18,19 +18,20 @@ export function registerWorkerCommand(program: Command): void {
       installTemporalRuntime(config.logLevel);
       const stack = new Stack();
       try {
-        const connection = await connectWorker(config.temporal);
-        stack.add('Temporal connection', () => connection.close());
-        const worker = await createRemediationWorker({
-          connection,
-          namespace: config.temporal.namespace,
-          taskQueue: config.temporal.taskQueue,
-          activities: createActivities(createAwsClients(config.aws)),
+        const clientConnection = await Connection.connect(clientConnectionOptions(config.temporal));
+        stack.add('Temporal client connection', () => clientConnection.close());
+        const workerConnection = await connectWorker(config.temporal);
+        stack.add('Temporal worker connection', () => workerConnection.close());
+        const worker = await startRemediationWorker({
+          config,
+          connection: workerConnection,
+          client: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+          logger: createLogger(config.logLevel, 'worker'),
         });
+        stack.add('worker', () => worker.stop());
         log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
-        const done = worker.run();
-        await Promise.race([shutdown.requested, done]);
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await done;
+        log(`policies: ${config.policiesFile} (set ${worker.policies.current().hash})`);
+        await Promise.race([shutdown.requested, worker.running]);
       } finally {
         await stack.stopAll(log);
         shutdown.dispose();
