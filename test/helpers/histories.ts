@@ -1,0 +1,27 @@
+/**
+ * Recorded histories: acceptance tests save the histories of their runs (RECORD_HISTORIES=1, i.e.
+ * `npm run record-histories`), they are committed under test/fixtures/histories/, and
+ * test/replay.test.ts replays every one against the current workflow code in CI. A change that
+ * would break a run already in flight fails there, not in production.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+export const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+
+export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  const history = await handle.fetchHistory();
+  // The protobuf wire encoding: exact, compact, and independent of JSON-mapping details.
+  fs.writeFileSync(
+    path.join(HISTORIES_DIR, `${name}.history.pb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
+}
+
+export function readHistory(file: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.decode(fs.readFileSync(file));
+}

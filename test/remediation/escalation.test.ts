@@ -1,0 +1,250 @@
+/**
+ * Escalation and the operator in the loop: channels (EventBridge, Connect task, webhook), the
+ * retry / resolve / abandon signals, and the guarantee that an escalation is never silently lost.
+ */
+import { SEED } from '../../simulator';
+import { abandonSignal, resolveSignal, retrySignal } from '../../workflows/definitions';
+import { failureEvent, loadSampleEvent } from '../helpers/events';
+import {
+  startRemediationStack,
+  testSpeedPolicies,
+  type RemediationStack,
+} from '../helpers/remediation-stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { recordHistory } from '../helpers/histories';
+import { eventually, waitForPhase } from '../helpers/wait';
+
+const SECRET = 'oncall-secret-value-7f3a';
+let stack: RemediationStack;
+let hook: WebhookReceiver;
+let brokenHook: WebhookReceiver;
+
+/** Scenario policies, chosen by a marker in the event's error text. */
+const scenario = (marker: string, policy: Record<string, unknown>) => ({
+  name: `test-${marker}`,
+  when: { errorMatches: `scenario:${marker}\\b` },
+  ...policy,
+});
+
+beforeAll(async () => {
+  hook = await startWebhookReceiver();
+  brokenHook = await startWebhookReceiver();
+  brokenHook.respondWith(503);
+  stack = await startRemediationStack({
+    name: 'escalation',
+    policiesYaml: testSpeedPolicies({
+      channels: {
+        'test-hook': { type: 'webhook', url: hook.url, secretEnv: 'TEST_ONCALL_TOKEN' },
+        'broken-hook': { type: 'webhook', url: brokenHook.url },
+        'ops-task': { type: 'connect-task', contactFlowId: SEED.contactFlows.opsEscalation },
+      },
+      prepend: [
+        scenario('webhook', { then: 'escalate', escalateTo: ['test-hook', 'ops-task'] }),
+        scenario('broken', { then: 'escalate', escalateTo: ['broken-hook'] }),
+        scenario('short-wait', { then: 'escalate', operatorWait: '1s' }),
+        scenario('ignore', { then: 'ignore' }),
+        scenario('deadline', { then: 'retry', deadline: '300ms' }),
+      ],
+    }),
+    depsOverride: { secret: (name) => (name === 'TEST_ONCALL_TOKEN' ? SECRET : undefined) },
+  });
+});
+afterAll(async () => {
+  await stack.stop();
+  await hook.close();
+  await brokenHook.close();
+});
+
+async function escalationsOn(bus: string, workflowId: string) {
+  const events = await stack.simulator.admin.events(bus);
+  return events.filter(
+    (e) => e.detailType === 'Connect Remediation Escalated' && e.detail.workflowId === workflowId,
+  );
+}
+
+test('the AWS sample event is escalated on the ops bus with a Web UI link, and a retry with a corrected flow recovers it', async () => {
+  const sample = loadSampleEvent();
+  const event = failureEvent(sample.detail); // the sample, with a fresh id for this test run
+  const handle = await stack.start(event);
+  await waitForPhase(handle, 'awaiting-operator');
+
+  const [escalation] = await escalationsOn('connect-ops', handle.workflowId);
+  expect(escalation).toBeDefined();
+  expect(escalation!.source).toBe('connect-remediator');
+  expect(escalation!.detail).toMatchObject({
+    reason: expect.stringMatching(/flow-misconfigured escalates ResourceNotFoundException/),
+    policy: { name: 'flow-misconfigured' },
+    event: { id: event.id, detail: { reasonCode: 'ResourceNotFoundException' } },
+  });
+  expect(escalation!.detail.runUrl).toBe(
+    `${stack.temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`,
+  );
+
+  await handle.signal(retrySignal, {
+    overrides: { contactFlowId: SEED.contactFlows.taskTriage },
+    note: 'pointed the rule at the triage flow',
+    by: 'jest',
+  });
+  const result = await stack.result(handle);
+  await recordHistory('sample-escalated-operator-retry-recovered', handle);
+  expect(result.outcome).toBe('recovered');
+  expect(result.decision).toMatchObject({ action: 'retry', note: 'pointed the rule at the triage flow' });
+  const attempt = result.attempts.at(-1)!;
+  expect(attempt).toMatchObject({ ok: true, trigger: 'operator' });
+  const task = await stack.simulator.admin.task(attempt.resultId!);
+  expect(task.request.ContactFlowId).toBe(SEED.contactFlows.taskTriage);
+});
+
+test('an operator retry that fails again escalates again; abandon ends the run', async () => {
+  const handle = await stack.start(failureEvent(loadSampleEvent().detail));
+  await waitForPhase(handle, 'awaiting-operator');
+  await handle.signal(retrySignal, { note: 'try again unchanged' });
+  await eventually(
+    async () => (await escalationsOn('connect-ops', handle.workflowId)).length === 2,
+    'a second escalation',
+  );
+  await waitForPhase(handle, 'awaiting-operator');
+  await handle.signal(abandonSignal, { note: 'rule deleted', by: 'jest' });
+  const result = await stack.result(handle);
+  await recordHistory('sample-escalated-twice-abandoned', handle);
+  expect(result.outcome).toBe('abandoned');
+  expect(result.escalations).toHaveLength(2);
+  expect(result.escalations[1]!.reason).toMatch(
+    /Operator retry failed .*ContactFlowId provided does not belong/,
+  );
+  expect(result.attempts).toEqual([expect.objectContaining({ trigger: 'operator', ok: false })]);
+});
+
+test('webhook and Connect-task channels deliver; the secret is sent but never recorded in the run', async () => {
+  const event = failureEvent({ reasonCode: 'SomethingNew', error: 'scenario:webhook happened' });
+  const handle = await stack.start(event);
+  await waitForPhase(handle, 'awaiting-operator');
+
+  const delivery = await eventually(
+    async () => hook.received.find((r) => r.body.workflowId === handle.workflowId),
+    'the webhook',
+  );
+  expect(delivery.headers.authorization).toBe(`Bearer ${SECRET}`);
+  expect(delivery.body).toMatchObject({
+    reason: expect.stringMatching(/test-webhook escalates SomethingNew/),
+  });
+  expect(String(delivery.body.text)).toContain(String(delivery.body.runUrl));
+
+  const { tasks } = await stack.simulator.admin.state({ instanceId: SEED.instanceId });
+  const opsTask = tasks.find(
+    (t) => t.request.References?.['Remediation run']?.Value === delivery.body.runUrl,
+  );
+  expect(opsTask?.request.ContactFlowId).toBe(SEED.contactFlows.opsEscalation);
+
+  await handle.signal(resolveSignal, { note: 'handled' });
+  const result = await stack.result(handle);
+  await recordHistory('webhook-and-task-channels-resolved', handle);
+  expect(result.escalations[0]!.channels).toEqual([
+    expect.objectContaining({ name: 'test-hook', ok: true }),
+    expect.objectContaining({ name: 'ops-task', ok: true }),
+  ]);
+  const history = JSON.stringify(await handle.fetchHistory());
+  expect(history).not.toContain(SECRET);
+});
+
+test('when every channel fails the run stays escalated and keeps retrying until someone answers', async () => {
+  const handle = await stack.start(failureEvent({ error: 'scenario:broken' }));
+  await eventually(
+    async () => brokenHook.received.filter((r) => r.body.workflowId === handle.workflowId).length >= 2,
+    'two delivery attempts',
+    40_000,
+  );
+  const description = await handle.describe();
+  expect(description.status.name).toBe('RUNNING');
+  expect((await handle.query('status')) as { phase: string }).toMatchObject({ phase: 'escalated' });
+  const pending = description.raw.pendingActivities ?? [];
+  expect(pending[0]?.activityType?.name).toBe('notifyChannel');
+  expect(pending[0]?.attempt).toBeGreaterThanOrEqual(2);
+
+  await handle.signal(resolveSignal, { note: 'paged by phone' });
+  const result = await stack.result(handle);
+  await recordHistory('failing-channel-resolved', handle);
+  expect(result.outcome).toBe('resolved');
+  expect(result.escalations[0]!.channels[0]).toMatchObject({
+    ok: false,
+    detail: expect.stringMatching(/cancelled/),
+  });
+}, 60_000);
+
+test('without an answer within operatorWait the run ends escalated', async () => {
+  const result = await stack.result(await stack.start(failureEvent({ error: 'scenario:short-wait' })));
+  expect(result.outcome).toBe('escalated');
+  expect(result.summary).toMatch(/no operator answer within 1s/);
+});
+
+test('SEND_NOTIFICATION failures escalate with the notification the rule could not send', async () => {
+  const event = failureEvent({
+    ruleId: SEED.rules.supervisorEmail,
+    actionType: 'SEND_NOTIFICATION',
+    reasonCode: 'ThrottlingException',
+    additionalInfo: JSON.stringify({ retryable: true, retryDelay: 10 }),
+  });
+  const handle = await stack.start(event);
+  await waitForPhase(handle, 'awaiting-operator');
+  const [escalation] = await escalationsOn('connect-ops', handle.workflowId);
+  expect(escalation!.detail.notification).toMatchObject({
+    deliveryMethod: 'EMAIL',
+    subject: expect.any(String),
+    content: expect.any(String),
+    recipients: { userIds: expect.arrayContaining([expect.any(String)]) },
+  });
+  // A retry cannot apply: the run keeps waiting instead of pretending.
+  await handle.signal(retrySignal, {});
+  await waitForPhase(handle, 'awaiting-operator');
+  await handle.signal(resolveSignal, { note: 'emailed by hand' });
+  expect((await stack.result(handle)).outcome).toBe('resolved');
+  await recordHistory('notification-escalated-resolved', handle);
+});
+
+test('an `ignore` policy records the event and ends without touching AWS', async () => {
+  const before = (await stack.simulator.admin.state()).requestCounts.StartTaskContact?.total ?? 0;
+  const result = await stack.result(await stack.start(failureEvent({ error: 'scenario:ignore' })));
+  expect(result).toMatchObject({ outcome: 'resolved', attempts: [], escalations: [] });
+  expect(result.summary).toMatch(/Ignored by policy test-ignore/);
+  expect((await stack.simulator.admin.state()).requestCounts.StartTaskContact?.total ?? 0).toBe(before);
+});
+
+test('the deadline bounds automatic retries', async () => {
+  const handle = await stack.start(
+    failureEvent({
+      ruleId: SEED.rules.followUpTask,
+      reasonCode: 'ThrottlingException',
+      error: 'scenario:deadline',
+      additionalInfo: JSON.stringify({ retryable: true, retryDelay: 1000 }),
+    }),
+  );
+  await waitForPhase(handle, 'awaiting-operator');
+  await handle.signal(resolveSignal, {});
+  const result = await stack.result(handle);
+  expect(result.attempts).toHaveLength(0);
+  expect(result.escalations[0]!.reason).toMatch(/deadline \(300ms\) would pass before retry 1/);
+});
+
+test('a failure AWS marked not retryable escalates unless the policy says otherwise', async () => {
+  const flagged = await stack.start(
+    failureEvent({
+      ruleId: SEED.rules.followUpTask,
+      reasonCode: 'ThrottlingException',
+      additionalInfo: JSON.stringify({ retryable: false, retryDelay: 10 }),
+    }),
+  );
+  // The shipped `transient` policy sets retryEvenIfNotRetryable: throttling is transient by definition.
+  expect((await stack.result(flagged)).outcome).toBe('recovered');
+
+  const chain = await stack.start(
+    failureEvent({
+      reasonCode: 'ServiceQuotaExceededException',
+      error: 'Cannot create more than 12 tasks linked to the same PreviousContactId',
+    }),
+  );
+  await waitForPhase(chain, 'awaiting-operator');
+  await chain.signal(resolveSignal, {});
+  const result = await stack.result(chain);
+  expect(result.policy?.name).toBe('task-chain-limit');
+  expect(result.attempts).toHaveLength(0);
+});
