@@ -81,6 +81,9 @@ export interface RemediationStatus {
   /** While waiting for task capacity. */
   capacity?: { position?: number; waitingSince: string };
   awaitingOperatorUntil?: string;
+  /** The run's story so far (the same records the result carries when it ends). */
+  attempts: AttemptRecord[];
+  escalations: EscalationRecord[];
 }
 
 export const retrySignal = defineSignal<[OperatorDecision?]>('retry');

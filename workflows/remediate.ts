@@ -17,6 +17,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
@@ -98,9 +99,14 @@ const end = (outcome: RemediationOutcome, summary: string): Step => ({ kind: 'en
 class Remediation {
   private readonly instanceId: string;
   private readonly info: AdditionalInfo;
-  private readonly status: RemediationStatus = { phase: 'received', attempt: 0 };
   private readonly attempts: AttemptRecord[] = [];
   private readonly escalations: EscalationRecord[] = [];
+  private readonly status: RemediationStatus = {
+    phase: 'received',
+    attempt: 0,
+    attempts: this.attempts,
+    escalations: this.escalations,
+  };
   private policy!: ResolvedPolicy;
   private overrides: ReissueOverrides = {};
   private deadlineAt = 0;
@@ -371,6 +377,8 @@ class Remediation {
       record = { attempt: n, trigger, delayMs, startedAt, finishedAt: iso(), ok: false, error };
     }
     this.attempts.push(record);
+    // In the memo so `runs list` and the Web UI's list show attempts without asking each run.
+    upsertMemo({ attempts: this.attempts.length });
     return record;
   }
 
