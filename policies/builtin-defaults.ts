@@ -13,7 +13,18 @@ export const BUILTIN_RETRY: RetrySettings = {
   honorRetryDelay: true,
 };
 
-export const BUILTIN_CAPACITY: CapacitySettings = { maxWait: '6h', then: 'escalate', source: 'metrics' };
+/**
+ * 2500 is AWS's default active-tasks quota per instance; it can only be raised, so assuming it is
+ * safe (a raised quota just drains slower until ops write theirs into the policy).
+ */
+export const AWS_DEFAULT_ACTIVE_TASK_QUOTA = 2500;
+
+export const BUILTIN_CAPACITY: CapacitySettings = {
+  maxWait: '6h',
+  then: 'escalate',
+  source: 'metrics',
+  quota: AWS_DEFAULT_ACTIVE_TASK_QUOTA,
+};
 
 export const BUILTIN_DEADLINE = '24h';
 export const BUILTIN_OPERATOR_WAIT = '7d';

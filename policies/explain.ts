@@ -6,7 +6,7 @@
 import { formatDuration } from './durations';
 import { describeMiss, matchPolicy, type MatchResult } from './match';
 import type { PolicySet } from './policy-set';
-import { REISSUABLE_ACTION_TYPES } from './reason-codes';
+import { openingMove } from './opening-move';
 import { plannedSchedule, type PlannedAttempt } from './schedule';
 import type { ChannelConfig, MatchFacts, ResolvedPolicy, RetrySettings } from './types';
 
@@ -117,16 +117,15 @@ function escalationLine(policy: ResolvedPolicy): string {
 
 /** Why a retry or wait-for-capacity policy escalates without re-issuing (as the workflow decides). */
 function reissueBlocker(policy: ResolvedPolicy, facts: MatchFacts): string[] | undefined {
-  if (!REISSUABLE_ACTION_TYPES.includes(facts.actionType)) {
+  const move = openingMove(policy, facts);
+  if (move.kind !== 'escalate') return undefined;
+  if (move.because === 'not-reissuable') {
     return [`${facts.actionType} actions cannot be re-issued, so: ${escalationLine(policy)}`];
   }
-  if (facts.retryable === false && !policy.retryNonRetryable) {
-    return [
-      'AWS marked this error retryable: false and the policy does not set retryEvenIfNotRetryable,',
-      `so there is no re-issue: ${escalationLine(policy)}`,
-    ];
-  }
-  return undefined;
+  return [
+    'AWS marked this error retryable: false and the policy does not set retryEvenIfNotRetryable,',
+    `so there is no re-issue: ${escalationLine(policy)}`,
+  ];
 }
 
 function planSection(policy: ResolvedPolicy, input: ExplainInput): string[] {
@@ -135,11 +134,7 @@ function planSection(policy: ResolvedPolicy, input: ExplainInput): string[] {
   const blocker = reissueBlocker(policy, input.facts);
   if (blocker) return blocker;
   // Task capacity only limits CREATE_TASK; other actions are simply retried.
-  if (
-    policy.capacity &&
-    policy.strategy === 'wait-for-capacity' &&
-    input.facts.actionType === 'CREATE_TASK'
-  ) {
+  if (policy.capacity && openingMove(policy, input.facts).kind === 'wait-for-capacity') {
     const capacity = policy.capacity;
     const first = `wait up to ${capacity.maxWait} for task capacity (${capacity.source}), then re-issue the action`;
     if (capacity.then === 'escalate') return [first, `no capacity by then: ${escalationLine(policy)}`];

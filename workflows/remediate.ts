@@ -24,6 +24,7 @@ import type { RemediationActivities } from '../activities';
 import { instanceIdFromArn } from '../events/arn';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
+import { openingMove } from '../policies/opening-move';
 import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
 import { nextAttemptDelay } from '../policies/schedule';
 import type { ReissueOverrides, ResolvedPolicy } from '../policies/types';
@@ -148,18 +149,27 @@ class Remediation {
   }
 
   private firstStep(): Step {
-    const { strategy, name, retryNonRetryable } = this.policy;
-    const { actionType, reasonCode } = this.event.detail;
-    if (strategy === 'ignore') return end('resolved', `Ignored by policy ${name} (recorded only)`);
-    if (strategy === 'escalate')
-      return { kind: 'escalate', reason: `Policy ${name} escalates ${reasonCode}` };
-    if (!REISSUABLE.has(actionType)) return { kind: 'escalate', reason: this.cannotReissue() };
-    if (this.info.retryable === false && !retryNonRetryable) {
-      return { kind: 'escalate', reason: `AWS marked the ${reasonCode} failure as not retryable` };
+    const { name } = this.policy;
+    const { reasonCode } = this.event.detail;
+    const move = openingMove(this.policy, matchFactsOf(this.event));
+    switch (move.kind) {
+      case 'ignore':
+        return end('resolved', `Ignored by policy ${name} (recorded only)`);
+      case 'escalate':
+        return {
+          kind: 'escalate',
+          reason:
+            move.because === 'policy'
+              ? `Policy ${name} escalates ${reasonCode}`
+              : move.because === 'not-reissuable'
+                ? this.cannotReissue()
+                : `AWS marked the ${reasonCode} failure as not retryable`,
+        };
+      case 'wait-for-capacity':
+        return { kind: 'wait-for-capacity' };
+      case 'retry':
+        return { kind: 'retry', why: `policy ${name}` };
     }
-    if (strategy === 'wait-for-capacity' && actionType === 'CREATE_TASK')
-      return { kind: 'wait-for-capacity' };
-    return { kind: 'retry', why: `policy ${name}` };
   }
 
   private perform(step: Exclude<Step, { kind: 'end' }>): Promise<Step> {

@@ -108,6 +108,7 @@ describe('resolving a policy', () => {
       maxWait: '2h',
       then: 'retry',
       source: 'probe',
+      quota: 2500, // the built-in default (AWS's default active-tasks quota) still merges in
       priority: 5,
     });
     expect(set.policies[1]!.resolved.capacity).toBeUndefined();

@@ -75,7 +75,7 @@ describe('the shipped policies', () => {
       set,
       facts({ reasonCode: 'ServiceQuotaExceededException', error: QUOTA_MESSAGE }),
     );
-    expect(policy.capacity).toEqual({ maxWait: '6h', then: 'escalate', source: 'metrics' });
+    expect(policy.capacity).toEqual({ maxWait: '6h', then: 'escalate', source: 'metrics', quota: 2500 });
   });
 });
 
