@@ -10,6 +10,7 @@ import { createAwsClients } from './aws-clients';
 import { webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
 import { PolicyStore } from './policy-store';
+import { ensureSearchAttributes } from './search-attribute-registration';
 import { createRemediationWorker } from './worker';
 
 export interface RemediationWorkerHandle {
@@ -35,6 +36,10 @@ export async function startRemediationWorker(
   options: StartRemediationWorkerOptions,
 ): Promise<RemediationWorkerHandle> {
   const { config, logger } = options;
+  // Before polling: a run that upserts an attribute the namespace lacks would stall.
+  const registration = await ensureSearchAttributes(options.client.connection, config.temporal.namespace);
+  if (registration.created.length)
+    logger.info(registration, `created search attributes ${registration.created.join(', ')}`);
   const policies = await PolicyStore.open(config.policiesFile, logger.child({ component: 'policies' }));
   try {
     const deps: ActivityDeps = {
