@@ -3,13 +3,7 @@
  * into; `startIngress` (server.ts) listens.
  */
 import type { Client } from '@temporalio/client';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { StartTarget } from '../start-remediation';
@@ -35,9 +29,10 @@ export const DEFAULT_START_TIMEOUT_MS = 4000;
 export function createIngressApp(options: IngressAppOptions): FastifyInstance {
   const logger = options.logger?.child({ component: 'ingress' });
   const app: FastifyInstance = Fastify({
-    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
-    // One line per request would cost more than the start itself; outcomes are logged instead.
-    logController: new LogController({ disableRequestLogging: true }),
+    // No logger for fastify itself: it builds a pino child logger for every request, measured at
+    // ~40% of the HTTP path's CPU (0.136 vs 0.077 ms per request). Outcomes and unexpected errors
+    // are logged by our handlers through `logger`.
+    logger: false,
     bodyLimit: MAX_BODY_BYTES,
   });
   const metrics = createIngressMetrics();
