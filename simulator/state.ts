@@ -74,6 +74,7 @@ export class SimulatorState {
       ActiveTaskQuota: this.activeTaskQuotaOf(instance),
       openTasks: this.tasks.openCount(instance.id),
       completedTasks: this.tasks.completedCount(instance.id),
+      peakOpenTasks: this.tasks.peakOpenCount(instance.id),
     };
   }
 

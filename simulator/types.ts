@@ -236,6 +236,8 @@ export interface InstanceView extends InstanceDefinition {
   ActiveTaskQuota: number;
   openTasks: number;
   completedTasks: number;
+  /** Most tasks open at the same time since the start (or the last reset). */
+  peakOpenTasks: number;
 }
 
 export interface SimulatorStateSnapshot {

@@ -79,6 +79,8 @@ export interface CapacityGateInput {
   instanceId: string;
   /** Present after continue-as-new. */
   state?: CapacityGateState;
+  /** History length that triggers continue-as-new (default 4000; tests use less). */
+  maxHistoryEvents?: number;
 }
 
 export async function taskCapacityGate(input: CapacityGateInput): Promise<CapacityGateStatus> {
@@ -92,6 +94,7 @@ function before(a: Waiter, b: Waiter): boolean {
 
 class CapacityGate {
   private readonly instanceId: string;
+  private readonly maxHistoryEvents: number;
   private readonly s: CapacityGateState;
   private readonly permits = new Map<string, Permit>();
   private changed = true;
@@ -102,6 +105,7 @@ class CapacityGate {
 
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
+    this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
     this.s = input.state ?? {
       source: { source: 'probe' },
       queue: [],
@@ -129,7 +133,11 @@ class CapacityGate {
       if (this.shouldContinueAsNew()) {
         await condition(allHandlersFinished);
         this.s.permits = [...this.permits.values()];
-        return continueAsNew<typeof taskCapacityGate>({ instanceId: this.instanceId, state: this.s });
+        return continueAsNew<typeof taskCapacityGate>({
+          instanceId: this.instanceId,
+          state: this.s,
+          ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS ? { maxHistoryEvents: this.maxHistoryEvents } : {}),
+        });
       }
       this.changed = false;
       if (this.s.queue.length === 0 && this.permits.size === 0) {
@@ -266,7 +274,7 @@ class CapacityGate {
 
   private shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS;
+    return info.continueAsNewSuggested || info.historyLength > this.maxHistoryEvents;
   }
 
   private position(workflowId: string) {

@@ -1,2 +1,3 @@
 // Entry point the worker bundles: every workflow type the task queue serves.
 export { remediateFailedAction } from './remediate';
+export { taskCapacityGate } from './capacity-gate';

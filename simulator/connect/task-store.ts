@@ -25,6 +25,8 @@ export class TaskStore {
   private readonly open = new Map<string, TaskRecord>();
   private readonly openPerInstance = new Map<string, Set<TaskRecord>>();
   private readonly completedPerInstance = new Map<string, number>();
+  /** Most tasks ever open at once per instance: what a quota storm must never push past the quota. */
+  private readonly peakOpenPerInstance = new Map<string, number>();
   private readonly linkedToPrevious = new Map<string, number>();
   private readonly tokens = new Map<string, { contactId: string; atMs: number }>();
 
@@ -34,6 +36,10 @@ export class TaskStore {
 
   openCount(instanceId: string): number {
     return this.openPerInstance.get(instanceId)?.size ?? 0;
+  }
+
+  peakOpenCount(instanceId: string): number {
+    return this.peakOpenPerInstance.get(instanceId) ?? 0;
   }
 
   completedCount(instanceId: string): number {
@@ -66,6 +72,7 @@ export class TaskStore {
     let openSet = this.openPerInstance.get(task.instanceId);
     if (!openSet) this.openPerInstance.set(task.instanceId, (openSet = new Set()));
     openSet.add(task);
+    if (openSet.size > this.peakOpenCount(task.instanceId)) this.peakOpenPerInstance.set(task.instanceId, openSet.size);
     const { PreviousContactId, ClientToken } = task.request;
     if (PreviousContactId !== undefined) {
       const linkKey = key(task.instanceId, PreviousContactId);
@@ -123,6 +130,7 @@ export class TaskStore {
     this.open.clear();
     this.openPerInstance.clear();
     this.completedPerInstance.clear();
+    this.peakOpenPerInstance.clear();
     this.linkedToPrevious.clear();
     this.tokens.clear();
   }

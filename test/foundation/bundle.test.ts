@@ -5,4 +5,5 @@ test('the production workflows bundle and export the remediation workflow', asyn
   const bundle = await bundleWorkflows();
   expect(bundle.code.length).toBeGreaterThan(10_000);
   expect(bundle.code).toContain('remediateFailedAction');
+  expect(bundle.code).toContain('taskCapacityGate');
 }, 120_000);
