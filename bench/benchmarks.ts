@@ -4,11 +4,17 @@
  */
 import type { BenchmarkEntry } from './benchmark';
 import * as ingest from './ingest';
+import * as quotaStorm from './quota-storm';
 
 export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   ingest: {
     description:
       'events/s through POST /events vs client.workflow.start directly, same run (--events N, --concurrency C)',
     benchmark: ingest,
+  },
+  'quota-storm': {
+    description:
+      'N quota failures at once on quota Q: capacity gate vs a naive per-run backoff loop (--events N, --quota Q, --lifetime ms, --source metrics|probe)',
+    benchmark: quotaStorm,
   },
 };

@@ -1,12 +1,10 @@
 /**
  * Hot reload: the store follows the file as editors really save it (in place, or by writing a new
  * file and renaming it over), applies valid edits, and keeps the last good set on a broken one.
- * The last test shows it end to end through a real worker resolving policies for new runs.
+ * test/policies/hot-reload.test.ts shows it end to end through real remediation runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { createPolicyActivities } from '../../activities/policy';
 import {
   PolicyLoadError,
   PolicyStore,
@@ -14,13 +12,7 @@ import {
   type ReloadOutcome,
 } from '../../worker/policy-store';
 import { testEnv } from '../helpers/env';
-import {
-  connectTestTemporal,
-  createTestWorker,
-  uniqueTaskQueue,
-  type TestTemporal,
-} from '../helpers/temporal';
-import { throttledFacts, validPolicyYaml } from './fixtures';
+import { validPolicyYaml } from './fixtures';
 
 interface LogEntry {
   level: 'info' | 'warn' | 'error';
@@ -45,8 +37,6 @@ const policyText = (throttlingPolicyName: string) =>
     ],
   });
 const BROKEN_TEXT = policyText('broken').replace('then: retry', 'then: retry-later') + 'surprise: true\n';
-
-const throttled = throttledFacts();
 
 /** Saves the file the way many editors and Kubernetes do: a new file renamed over the old one. */
 function replaceByRename(file: string, text: string): void {
@@ -188,51 +178,5 @@ describe('PolicyStore', () => {
     fs.writeFileSync(file, policyText('v2'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(store.current().set.policies[0]!.resolved.name).toBe('v1');
-  });
-});
-
-describe('hot reload with a worker running', () => {
-  let temporal: TestTemporal;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('policy-reload');
-
-  beforeAll(async () => {
-    temporal = await connectTestTemporal();
-  });
-
-  afterAll(async () => {
-    await temporal.close();
-  });
-
-  const resolveInNewRun = (): Promise<{ name: string; setHash: string }> =>
-    temporal.client.workflow.execute('resolvePolicyOnce', {
-      taskQueue,
-      workflowId: uniqueTaskQueue('resolve-policy'),
-      args: [throttled],
-    });
-
-  test('a broken edit keeps new runs on the old set; the fix applies to the next run', async () => {
-    const { store } = await openStore(policyText('transient-v1'));
-    worker = await createTestWorker(temporal, { taskQueue, activities: createPolicyActivities(store) });
-    running = worker.run();
-    try {
-      const original = store.current().hash;
-      await expect(resolveInNewRun()).resolves.toEqual({ name: 'transient-v1', setHash: original });
-
-      const rejected = nextReload(store, 'rejected');
-      replaceByRename(file, BROKEN_TEXT);
-      await rejected;
-      await expect(resolveInNewRun()).resolves.toEqual({ name: 'transient-v1', setHash: original });
-
-      const applied = nextReload(store, 'applied');
-      replaceByRename(file, policyText('transient-v2'));
-      const { hash } = (await applied) as Extract<ReloadOutcome, { status: 'applied' }>;
-      expect(hash).not.toBe(original);
-      await expect(resolveInNewRun()).resolves.toEqual({ name: 'transient-v2', setHash: hash });
-    } finally {
-      worker.shutdown();
-      await running;
-    }
   });
 });
