@@ -84,9 +84,13 @@ type Decision = OperatorDecision & { action: OperatorAction };
 
 const REISSUABLE = new Set(REISSUABLE_ACTION_TYPES);
 
-/** How often a queued run refreshes its position: rarely when far back, so storms stay cheap. */
+/**
+ * How often a queued run asks the gate for its position: every query lands on the one gate
+ * workflow, so far-back runs ask rarely (a storm of thousands must not become a storm of queries).
+ */
 function positionRefreshMs(position: number | undefined): number {
-  return Math.min(10 * 60_000, Math.max(30_000, (position ?? 30) * 2_000));
+  if (position === undefined) return 2 * 60_000;
+  return Math.min(15 * 60_000, Math.max(60_000, position * 5_000));
 }
 
 export async function remediateFailedAction(input: RemediationInput): Promise<RemediationResult> {
