@@ -7,6 +7,7 @@ import { registerDevCommand } from './commands/dev';
 import { registerSimulatorCommand } from './commands/simulator';
 import { registerIngressCommand } from './commands/ingress';
 import { registerPoliciesCommand } from './commands/policies';
+import { registerRunsCommand } from './commands/runs';
 import { registerSubmitCommand } from './commands/submit';
 import { registerWorkerCommand } from './commands/worker';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerIngressCommand(program);
   registerSubmitCommand(program);
   registerPoliciesCommand(program);
+  registerRunsCommand(program);
   return program;
 }
 
