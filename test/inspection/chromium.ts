@@ -1,0 +1,55 @@
+/**
+ * Debian's Chromium driven by playwright-core (which never downloads a browser). Where it is not
+ * installed, browser tests are skipped — loudly, with the command that installs it — rather than
+ * failing for a reason unrelated to the code; CI installs it first (.ci/run).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const HEADLESS_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const TEST_OUTPUT_DIR = path.join(__dirname, '..', '..', 'test-output');
+
+export function chromiumInstalled(): boolean {
+  return fs.existsSync(CHROMIUM_PATH);
+}
+
+/** `test`, or `test.skip` with a warning nobody can miss when Chromium is absent. */
+export function browserTest(name: string, fn: () => Promise<void>, timeoutMs?: number): void {
+  if (chromiumInstalled()) {
+    test(name, fn, timeoutMs);
+    return;
+  }
+  console.warn(
+    [
+      '',
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      `!!! SKIPPED browser test "${name}":`,
+      `!!! ${CHROMIUM_PATH} is missing. Install Debian's Chromium with: bash scripts/install-chromium.sh`,
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      '',
+    ].join('\n'),
+  );
+  test.skip(name, fn);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: HEADLESS_ARGS });
+}
+
+/** A path under test-output/ (gitignored) for a screenshot; the directory is created on demand. */
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(TEST_OUTPUT_DIR, { recursive: true });
+  return path.join(TEST_OUTPUT_DIR, `${name}.png`);
+}
