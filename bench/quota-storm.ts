@@ -25,11 +25,7 @@ import { loadConfig } from '../worker/config';
 import { mapConcurrent } from '../worker/ingress/map-concurrent';
 import { createLogger } from '../worker/logger';
 import { startRemediationWorker } from '../worker/remediation-worker';
-import {
-  REMEDIATION_WORKFLOW_TYPE,
-  remediationWorkflowId,
-  type RemediationResult,
-} from '../workflows/definitions';
+import { REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId } from '../workflows/definitions';
 import { startBenchTemporal } from './temporal';
 
 interface StormOptions {
