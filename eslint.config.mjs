@@ -38,7 +38,8 @@ export default tseslint.config(
               // Types (activity signatures) are erased at bundling time; values would drag side effects in.
               group: ['**/activities', '**/activities/**', '**/worker/**', '**/simulator/**'],
               allowTypeImports: true,
-              message: 'Workflow-reachable code may import only events/, policies/ and workflows/ (types excepted).',
+              message:
+                'Workflow-reachable code may import only events/, policies/ and workflows/ (types excepted).',
             },
           ],
         },

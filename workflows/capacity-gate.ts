@@ -136,7 +136,9 @@ class CapacityGate {
         return continueAsNew<typeof taskCapacityGate>({
           instanceId: this.instanceId,
           state: this.s,
-          ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS ? { maxHistoryEvents: this.maxHistoryEvents } : {}),
+          ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS
+            ? { maxHistoryEvents: this.maxHistoryEvents }
+            : {}),
         });
       }
       this.changed = false;

@@ -72,7 +72,8 @@ export class TaskStore {
     let openSet = this.openPerInstance.get(task.instanceId);
     if (!openSet) this.openPerInstance.set(task.instanceId, (openSet = new Set()));
     openSet.add(task);
-    if (openSet.size > this.peakOpenCount(task.instanceId)) this.peakOpenPerInstance.set(task.instanceId, openSet.size);
+    if (openSet.size > this.peakOpenCount(task.instanceId))
+      this.peakOpenPerInstance.set(task.instanceId, openSet.size);
     const { PreviousContactId, ClientToken } = task.request;
     if (PreviousContactId !== undefined) {
       const linkKey = key(task.instanceId, PreviousContactId);
