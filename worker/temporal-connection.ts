@@ -3,7 +3,7 @@
  * mTLS). Built from config only; the API key and key material never leave this module's callers.
  */
 import fs from 'node:fs';
-import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalConfig } from './config';
 
@@ -42,4 +42,19 @@ export function connectClient(temporal: TemporalConfig): Promise<Connection> {
 
 export function connectWorker(temporal: TemporalConfig): Promise<NativeConnection> {
   return NativeConnection.connect(nativeConnectionOptions(temporal));
+}
+
+/** For one-shot CLI commands: connect, use a client, always close; an unreachable server is named. */
+export async function withClient<T>(
+  temporal: TemporalConfig,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
+  const connection = await connectClient(temporal).catch((err: Error) => {
+    throw new Error(`cannot reach Temporal at ${temporal.address}: ${err.message}`);
+  });
+  try {
+    return await use(new Client({ connection, namespace: temporal.namespace }));
+  } finally {
+    await connection.close();
+  }
 }

@@ -84,6 +84,8 @@ export interface RemediationStatus {
   /** The run's story so far (the same records the result carries when it ends). */
   attempts: AttemptRecord[];
   escalations: EscalationRecord[];
+  /** The latest operator decision acted on. */
+  decision?: OperatorDecision & { action: 'retry' | 'resolve' | 'abandon'; at: string };
 }
 
 export const retrySignal = defineSignal<[OperatorDecision?]>('retry');

@@ -494,6 +494,7 @@ class Remediation {
     const decision = this.pending!;
     this.pending = undefined;
     this.lastDecision = { ...decision, at: iso() };
+    this.status.decision = this.lastDecision;
     const by = decision.by ? ` by ${decision.by}` : '';
     const note = decision.note ? `: ${decision.note}` : '';
     if (decision.action === 'resolve') return end('resolved', `Resolved${by}${note}`);

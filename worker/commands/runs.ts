@@ -3,10 +3,9 @@
  * runs by what went wrong, read one run's story, and answer an escalated run.
  */
 import os from 'node:os';
-import { Client } from '@temporalio/client';
 import { InvalidArgumentError, type Command } from 'commander';
 import { REMEDIATION_PHASES } from '../../workflows/search-attributes';
-import { loadConfig, webUiRunUrl, type Config } from '../config';
+import { loadConfig, webUiRunUrl } from '../config';
 import {
   formatRunsFooter,
   formatRunsTable,
@@ -24,7 +23,7 @@ import {
   signalRun,
   type RunFilters,
 } from '../runs';
-import { connectClient } from '../temporal-connection';
+import { withClient } from '../temporal-connection';
 import { parsePositiveInt } from './options';
 
 const DEFAULT_LIMIT = 50;
@@ -47,17 +46,6 @@ function operatorName(): string {
     return os.userInfo().username;
   } catch {
     return 'unknown';
-  }
-}
-
-async function withClient<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await connectClient(config.temporal).catch((err: Error) => {
-    throw new Error(`cannot reach Temporal at ${config.temporal.address}: ${err.message}`);
-  });
-  try {
-    return await use(new Client({ connection, namespace: config.temporal.namespace }));
-  } finally {
-    await connection.close();
   }
 }
 
@@ -99,7 +87,7 @@ export function registerRunsCommand(program: Command): void {
           { phase: options.phase, reason: options.reason, sinceMs: options.since },
           now,
         );
-        const rows = await withClient(config, (client) => listRuns(client, query, limit));
+        const rows = await withClient(config.temporal, (client) => listRuns(client, query, limit));
         if (options.json) return console.log(JSON.stringify(rows, null, 2));
         for (const line of formatRunsTable(rows, now)) console.log(line);
         const footer = formatRunsFooter(rows, limit);
@@ -116,7 +104,7 @@ export function registerRunsCommand(program: Command): void {
     .option('--json', 'print the gathered story as JSON')
     .action(async (workflowId: string, options: { json?: boolean }) => {
       const config = loadConfig();
-      const story = await withClient(config, (client) =>
+      const story = await withClient(config.temporal, (client) =>
         loadRunStory(client, workflowId, (id) => webUiRunUrl(config.temporal, id)),
       );
       console.log(options.json ? JSON.stringify(story, null, 2) : formatRunStory(story).join('\n'));
@@ -148,7 +136,9 @@ export function registerRunsCommand(program: Command): void {
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(Object.keys(overrides).length ? { overrides } : {}),
         };
-        const sent = await withClient(config, (client) => signalRun(client, workflowId, action, decision));
+        const sent = await withClient(config.temporal, (client) =>
+          signalRun(client, workflowId, action, decision),
+        );
         if (options.json) return console.log(JSON.stringify(sent, null, 2));
         console.log(formatSignalSent(sent, webUiRunUrl(config.temporal, workflowId)).join('\n'));
       },

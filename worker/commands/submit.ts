@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { formatValidationError } from '../../events/validate';
 import { loadConfig } from '../config';
 import { admitEvents, rejectedResult, startAdmitted, type ItemResult, type Rejection } from '../ingress';
-import { connectClient } from '../temporal-connection';
+import { withClient } from '../temporal-connection';
 
 /** A person waits at the terminal, so each start may take longer than the ingress allows. */
 const START_TIMEOUT_MS = 15_000;
@@ -54,21 +53,15 @@ export function registerSubmitCommand(program: Command): void {
       let results: ItemResult[];
       if (admissions.every((a): a is Rejection => !a.ok)) results = admissions.map(rejectedResult);
       else {
-        const connection = await connectClient(config.temporal).catch((err: Error) => {
-          throw new Error(`cannot reach Temporal at ${config.temporal.address}: ${err.message}`);
-        });
-        try {
-          const client = new Client({ connection, namespace: config.temporal.namespace });
-          results = await startAdmitted(admissions, {
+        results = await withClient(config.temporal, (client) =>
+          startAdmitted(admissions, {
             client,
             target: config.temporal,
             via: 'cli',
             startTimeoutMs: START_TIMEOUT_MS,
             concurrency: CONCURRENCY,
-          });
-        } finally {
-          await connection.close();
-        }
+          }),
+        );
       }
       if (options.json) console.log(JSON.stringify(results, null, 2));
       else {

@@ -79,9 +79,10 @@ export async function loadRunStory(
       const status = await client.connection.withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () =>
         handle.query(statusQuery),
       );
-      const { attempts, escalations, policy, ...live } = status;
+      const { attempts, escalations, policy, decision, ...live } = status;
       Object.assign(story, { attempts, escalations, live });
       if (policy) story.policy = policy;
+      if (decision) story.decision = decision;
     } catch (err) {
       story.problem = `the run did not answer the status query (is a worker polling task queue "${description.taskQueue}"?): ${(err as Error).message}`;
     }
