@@ -2,6 +2,9 @@
  * `npm run bench -- <name> [options]`: runs one registered benchmark and prints its result as ONE
  * JSON line on stdout ({bench, machine, …}); progress goes to stderr.
  */
+// Benchmark output is JSON lines; the AWS SDK's Node.js-version notice is not one (see README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { CommanderError } from 'commander';
 import { BENCHMARKS } from './benchmarks';
 import { machineInfo } from './machine';
