@@ -4,30 +4,9 @@
  * by the policies (ultimately the catch-all). Pure.
  */
 
-/** StartTaskContact errors (rule action CREATE_TASK). */
-export const START_TASK_CONTACT_ERRORS = [
-  'ThrottlingException',
-  'InternalServiceException',
-  'ServiceQuotaExceededException',
-  'ResourceNotFoundException',
-  'InvalidParameterException',
-  'InvalidRequestException',
-  'AccessDeniedException',
-] as const;
+import { PUT_EVENTS_ERRORS, START_TASK_CONTACT_ERRORS } from '../events/reason-codes';
 
-/** PutEvents errors (rule action GENERATE_EVENTBRIDGE_EVENT): whole-call and per-entry ErrorCodes. */
-export const PUT_EVENTS_ERRORS = [
-  'InternalException',
-  'InternalFailure',
-  'ThrottlingException',
-  'AccessDeniedException',
-  'InvalidAccountIdException',
-  'InvalidArgument',
-  'MalformedDetail',
-  'RedactionFailure',
-  'NotAuthorizedForSourceException',
-  'NotAuthorizedForDetailTypeException',
-] as const;
+export { PUT_EVENTS_ERRORS, START_TASK_CONTACT_ERRORS };
 
 export const KNOWN_REASON_CODES: readonly string[] = [
   ...new Set<string>([...START_TASK_CONTACT_ERRORS, ...PUT_EVENTS_ERRORS]),

@@ -5,6 +5,7 @@
  * PascalCase field names, so a rule definition can be pasted from a real `DescribeRule` answer; the
  * simulator's own controls (config, faults, state bookkeeping) use camelCase.
  */
+import { PUT_EVENTS_ENTRY_ERROR_CODES, type PutEventsEntryErrorCode } from '../events/reason-codes';
 
 export type ConnectOperation =
   'StartTaskContact' | 'StopContact' | 'DescribeRule' | 'GetCurrentMetricData' | 'ListQueues';
@@ -130,19 +131,7 @@ export interface OperationErrorFault {
   count?: number;
 }
 
-/** The per-entry ErrorCodes PutEvents documents (retryable: InternalFailure, ThrottlingException). */
-export const PUT_EVENTS_ENTRY_ERROR_CODES = [
-  'InternalFailure',
-  'ThrottlingException',
-  'AccessDeniedException',
-  'InvalidAccountIdException',
-  'InvalidArgument',
-  'MalformedDetail',
-  'RedactionFailure',
-  'NotAuthorizedForSourceException',
-  'NotAuthorizedForDetailTypeException',
-] as const;
-export type PutEventsEntryErrorCode = (typeof PUT_EVENTS_ENTRY_ERROR_CODES)[number];
+export { PUT_EVENTS_ENTRY_ERROR_CODES, type PutEventsEntryErrorCode };
 
 export interface PutEventsEntryFault {
   errorCode: PutEventsEntryErrorCode;
