@@ -91,13 +91,16 @@ test('dev serves the Web UI and a polling worker, stops cleanly, and keeps runs 
 test('when the worker cannot start, dev exits with the reason and leaves no Temporal server behind', async () => {
   const broken = path.join(dataDir, 'broken-policies.yaml');
   fs.writeFileSync(broken, 'version: 1\npolicies: [\n');
-  const dev = spawnCli(['dev', '--temporal-port', String(await freePort()), '--ui-port', String(await freePort())], {
-    CONNECT_REMEDIATOR_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: '',
-    SIMULATOR_PORT: String(await freePort()),
-    INGRESS_PORT: String(await freePort()),
-    POLICIES_FILE: broken,
-  });
+  const dev = spawnCli(
+    ['dev', '--temporal-port', String(await freePort()), '--ui-port', String(await freePort())],
+    {
+      CONNECT_REMEDIATOR_DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: '',
+      SIMULATOR_PORT: String(await freePort()),
+      INGRESS_PORT: String(await freePort()),
+      POLICIES_FILE: broken,
+    },
+  );
   const { code } = await dev.exited;
   expect(code).toBe(1);
   expect(dev.output()).toMatch(/broken-policies\.yaml:\d+:\d+/);
