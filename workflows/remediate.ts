@@ -13,6 +13,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import {
   CancellationScope,
   condition,
+  type ExternalWorkflowHandle,
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
@@ -51,11 +52,19 @@ import { classifyReissueFailure, summarizeFailure } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
-const { resolvePolicy, describeNotification, enqueueForCapacity, capacityQueuePosition } =
-  proxyActivities<RemediationActivities>({
-    startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', maximumInterval: '1m' },
-  });
+// Must succeed for the run to go on (the policy store is in memory; joining the gate is one
+// signal-with-start): retried until they do, visibly, as pending activities.
+const { resolvePolicy, enqueueForCapacity } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
+// Nice to have: an escalation goes out without the notification content, a queued run without a
+// fresh position, rather than waiting on them.
+const { describeNotification, capacityQueuePosition } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+});
 
 // Network faults are retried here; AWS's own answers come back as non-retryable failures so the
 // policy (below) decides with durable timers.
@@ -288,7 +297,7 @@ class Remediation {
           });
         }
         if (this.pending && this.permit === undefined) {
-          await gate.signal(withdrawFromCapacitySignal, { workflowId: request.workflowId });
+          await this.withdraw(gate, request.workflowId);
           return this.actOnDecision();
         }
         if (this.permit !== undefined) {
@@ -312,7 +321,7 @@ class Remediation {
           continue;
         }
         if (now() >= deadline) {
-          await gate.signal(withdrawFromCapacitySignal, { workflowId: request.workflowId });
+          await this.withdraw(gate, request.workflowId);
           return capacity.then === 'retry'
             ? { kind: 'retry', why: 'capacity wait exhausted' }
             : {
@@ -336,6 +345,11 @@ class Remediation {
     } finally {
       delete this.status.capacity;
     }
+  }
+
+  /** Leaves the gate's queue; a gate that is gone (terminated by hand) has no queue to leave. */
+  private async withdraw(gate: ExternalWorkflowHandle, workflowId: string): Promise<void> {
+    await gate.signal(withdrawFromCapacitySignal, { workflowId }).catch(() => undefined);
   }
 
   private async releasePermit(
