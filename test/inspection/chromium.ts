@@ -1,12 +1,13 @@
 /**
  * Debian's Chromium driven by playwright-core (which never downloads a browser). Where it is not
- * installed, browser tests are skipped — loudly, with the command that installs it — rather than
- * failing for a reason unrelated to the code; CI installs it first (.ci/run).
+ * installed, jest.config.js leaves the browser test files out — loudly, with the command that
+ * installs it — rather than failing for a reason unrelated to the code; CI installs it first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
+// Keep in step with jest.config.js, which decides whether the browser tests run.
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const HEADLESS_ARGS = [
@@ -20,29 +21,6 @@ const HEADLESS_ARGS = [
 ];
 
 export const TEST_OUTPUT_DIR = path.join(__dirname, '..', '..', 'test-output');
-
-export function chromiumInstalled(): boolean {
-  return fs.existsSync(CHROMIUM_PATH);
-}
-
-/** `test`, or `test.skip` with a warning nobody can miss when Chromium is absent. */
-export function browserTest(name: string, fn: () => Promise<void>, timeoutMs?: number): void {
-  if (chromiumInstalled()) {
-    test(name, fn, timeoutMs);
-    return;
-  }
-  console.warn(
-    [
-      '',
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-      `!!! SKIPPED browser test "${name}":`,
-      `!!! ${CHROMIUM_PATH} is missing. Install Debian's Chromium with: bash scripts/install-chromium.sh`,
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-      '',
-    ].join('\n'),
-  );
-  test.skip(name, fn);
-}
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: HEADLESS_ARGS });

@@ -11,7 +11,7 @@ import { loadSampleEvent } from '../helpers/events';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
 import { eventually, waitForPhase } from '../helpers/wait';
 import { createTestIngress, type TestIngress } from '../ingress/harness';
-import { browserTest, launchChromium, screenshotPath } from './chromium';
+import { launchChromium, screenshotPath } from './chromium';
 
 // What the ingress sets as the run's static summary for the AWS sample event.
 const SAMPLE_SUMMARY =
@@ -66,47 +66,43 @@ function section(page: Page, heading: string): FrameLocator {
     .contentFrame();
 }
 
-browserTest(
-  'the Web UI lists the posted sample run under ConnectReasonCode="ResourceNotFoundException" and shows its summary',
-  async () => {
-    const workflowId = await postFresh();
-    // A run for another reason: the list must be filtered, not merely contain ours.
-    const decoyId = await postFresh({ ruleId: '0', reasonCode: 'ThrottlingException' });
-    const handle = stack.temporal.client.workflow.getHandle(workflowId);
-    await waitForPhase(handle, 'awaiting-operator');
-    await eventually(() => visibleTo(QUERY, workflowId), `${workflowId} in visibility under ${QUERY}`);
-    await eventually(() => visibleTo(`WorkflowId = "${decoyId}"`, decoyId), `${decoyId} in visibility`);
+test('the Web UI lists the posted sample run under ConnectReasonCode="ResourceNotFoundException" and shows its summary', async () => {
+  const workflowId = await postFresh();
+  // A run for another reason: the list must be filtered, not merely contain ours.
+  const decoyId = await postFresh({ ruleId: '0', reasonCode: 'ThrottlingException' });
+  const handle = stack.temporal.client.workflow.getHandle(workflowId);
+  await waitForPhase(handle, 'awaiting-operator');
+  await eventually(() => visibleTo(QUERY, workflowId), `${workflowId} in visibility under ${QUERY}`);
+  await eventually(() => visibleTo(`WorkflowId = "${decoyId}"`, decoyId), `${decoyId} in visibility`);
 
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      const listUrl = `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows?query=${encodeURIComponent(QUERY)}`;
-      await page.goto(listUrl);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const listUrl = `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows?query=${encodeURIComponent(QUERY)}`;
+    await page.goto(listUrl);
 
-      const runLink = page.getByRole('link', { name: workflowId, exact: true });
-      await runLink.waitFor({ state: 'visible', timeout: 30_000 });
-      // The query is applied as a filter (shown as a chip), and it excludes the other run.
-      await page
-        .getByRole('button', { name: /ConnectReasonCode\s*=\s*"ResourceNotFoundException"/ })
-        .waitFor({ state: 'visible' });
-      expect(await page.getByRole('link', { name: decoyId, exact: true }).count()).toBe(0);
-      await page.screenshot({ path: screenshotPath('web-ui-list-resource-not-found'), fullPage: true });
+    const runLink = page.getByRole('link', { name: workflowId, exact: true });
+    await runLink.waitFor({ state: 'visible', timeout: 30_000 });
+    // The query is applied as a filter (shown as a chip), and it excludes the other run.
+    await page
+      .getByRole('button', { name: /ConnectReasonCode\s*=\s*"ResourceNotFoundException"/ })
+      .waitFor({ state: 'visible' });
+    expect(await page.getByRole('link', { name: decoyId, exact: true }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('web-ui-list-resource-not-found'), fullPage: true });
 
-      await runLink.click();
-      await page.waitForURL(new RegExp(`/workflows/${workflowId}/`));
-      await page.getByRole('tab', { name: 'User Metadata' }).click();
-      await page.waitForURL(/\/user-metadata$/);
-      // UI 2.42 lists no summaries; the run's User Metadata tab shows the static summary, and the
-      // current details say what the run is waiting for.
-      await section(page, 'Summary').getByText(SAMPLE_SUMMARY).waitFor({ state: 'visible' });
-      await section(page, 'Current Details')
-        .getByText(/awaiting-operator — Policy flow-misconfigured escalates ResourceNotFoundException/)
-        .waitFor({ state: 'visible' });
-      await page.screenshot({ path: screenshotPath('web-ui-run-summary'), fullPage: true });
-    } finally {
-      await browser.close();
-      await handle.signal(resolveSignal, { note: 'web-ui test done', by: 'jest' });
-    }
-  },
-  90_000,
-);
+    await runLink.click();
+    await page.waitForURL(new RegExp(`/workflows/${workflowId}/`));
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    await page.waitForURL(/\/user-metadata$/);
+    // UI 2.42 lists no summaries; the run's User Metadata tab shows the static summary, and the
+    // current details say what the run is waiting for.
+    await section(page, 'Summary').getByText(SAMPLE_SUMMARY).waitFor({ state: 'visible' });
+    await section(page, 'Current Details')
+      .getByText(/awaiting-operator — Policy flow-misconfigured escalates ResourceNotFoundException/)
+      .waitFor({ state: 'visible' });
+    await page.screenshot({ path: screenshotPath('web-ui-run-summary'), fullPage: true });
+  } finally {
+    await browser.close();
+    await handle.signal(resolveSignal, { note: 'web-ui test done', by: 'jest' });
+  }
+}, 90_000);
