@@ -22,13 +22,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
-import { instanceIdFromArn } from '../events/arn';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
 import { openingMove } from '../policies/opening-move';
 import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
 import { nextAttemptDelay } from '../policies/schedule';
-import type { ReissueOverrides, ResolvedPolicy } from '../policies/types';
+import type { MatchFacts, ReissueOverrides, ResolvedPolicy } from '../policies/types';
 import {
   abandonSignal,
   capacityGateWorkflowId,
@@ -111,6 +110,8 @@ const iso = (ms: number = now()) => new Date(ms).toISOString();
 const end = (outcome: RemediationOutcome, summary: string): Step => ({ kind: 'end', outcome, summary });
 
 class Remediation {
+  /** What policies match on, derived from the event once. */
+  private readonly facts: MatchFacts;
   private readonly instanceId: string;
   private readonly info: AdditionalInfo;
   private readonly attempts: AttemptRecord[] = [];
@@ -128,10 +129,10 @@ class Remediation {
   private permit?: string;
   /** An operator decision not yet acted on; signals can arrive in any phase. */
   private pending?: Decision;
-  private lastDecision?: Decision & { at: string };
 
   constructor(private readonly event: ConnectFailureEvent) {
-    this.instanceId = instanceIdFromArn(event.detail.instanceArn) ?? '';
+    this.facts = matchFactsOf(event);
+    this.instanceId = this.facts.instanceId;
     this.info = additionalInfoOf(event);
     setHandler(statusQuery, () => this.status);
     const receive = (action: OperatorAction) => (decision?: OperatorDecision) => {
@@ -148,7 +149,7 @@ class Remediation {
   async run(): Promise<RemediationResult> {
     announceEvent(this.event, this.instanceId);
     this.policy = await resolvePolicy.executeWithOptions({ summary: 'Resolve remediation policy' }, [
-      matchFactsOf(this.event),
+      this.facts,
     ]);
     const { name, setHash, strategy } = this.policy;
     this.status.policy = { name, setHash, strategy };
@@ -164,7 +165,7 @@ class Remediation {
   private firstStep(): Step {
     const { name } = this.policy;
     const { reasonCode } = this.event.detail;
-    const move = openingMove(this.policy, matchFactsOf(this.event));
+    const move = openingMove(this.policy, this.facts);
     switch (move.kind) {
       case 'ignore':
         return end('resolved', `Ignored by policy ${name} (recorded only)`);
@@ -507,8 +508,7 @@ class Remediation {
   private async actOnDecision(): Promise<Step> {
     const decision = this.pending!;
     this.pending = undefined;
-    this.lastDecision = { ...decision, at: iso() };
-    this.status.decision = this.lastDecision;
+    this.status.decision = { ...decision, at: iso() };
     const by = decision.by ? ` by ${decision.by}` : '';
     const note = decision.note ? `: ${decision.note}` : '';
     if (decision.action === 'resolve') return end('resolved', `Resolved${by}${note}`);
@@ -542,7 +542,7 @@ class Remediation {
       ...(this.status.policy ? { policy: this.status.policy } : {}),
       attempts: this.attempts,
       escalations: this.escalations,
-      ...(this.lastDecision ? { decision: this.lastDecision } : {}),
+      ...(this.status.decision ? { decision: this.status.decision } : {}),
       summary,
     };
   }
