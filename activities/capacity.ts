@@ -39,7 +39,7 @@ export interface CapacityDeps {
 /** GetCurrentMetricData takes at most 100 queues per call. */
 const QUEUES_PER_CALL = 100;
 
-async function instanceQueueIds(connect: ConnectClient, instanceId: string): Promise<string[]> {
+async function listQueueIds(connect: ConnectClient, instanceId: string): Promise<string[]> {
   const ids: string[] = [];
   await callAws('ListQueues', async () => {
     for await (const page of paginateListQueues(
@@ -52,11 +52,29 @@ async function instanceQueueIds(connect: ConnectClient, instanceId: string): Pro
   return ids;
 }
 
+/**
+ * An instance's queues change rarely, but the gate reads open tasks every second of a storm:
+ * remember each instance's queue ids for a while instead of listing them on every read.
+ */
+const QUEUE_IDS_TTL_MS = 5 * 60_000;
+
+function cachedQueueIds(connect: ConnectClient) {
+  const cache = new Map<string, { ids: string[]; at: number }>();
+  return async (instanceId: string): Promise<string[]> => {
+    const hit = cache.get(instanceId);
+    if (hit && Date.now() - hit.at < QUEUE_IDS_TTL_MS) return hit.ids;
+    const ids = await listQueueIds(connect, instanceId);
+    cache.set(instanceId, { ids, at: Date.now() });
+    return ids;
+  };
+}
+
 export function createCapacityActivities(deps: CapacityDeps) {
+  const instanceQueueIds = cachedQueueIds(deps.connect);
   return {
     /** Open tasks of the instance: the policy's queues, or every standard queue it has. */
     async readOpenTasks({ instanceId, queues }: { instanceId: string; queues?: string[] }): Promise<number> {
-      const queueIds = queues?.length ? queues : await instanceQueueIds(deps.connect, instanceId);
+      const queueIds = queues?.length ? queues : await instanceQueueIds(instanceId);
       let open = 0;
       for (let i = 0; i < queueIds.length; i += QUEUES_PER_CALL) {
         const response = await callAws('GetCurrentMetricData', () =>

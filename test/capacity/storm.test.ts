@@ -60,10 +60,12 @@ afterAll(() => stack.stop());
 
 async function storm(instance: StormInstance) {
   await fillToQuota(stack.simulator.endpoint, instance, QUOTA);
-  const before = (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts.StartTaskContact;
+  const counts = (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts;
+  const before = counts.StartTaskContact;
+  const listQueuesBefore = counts.ListQueues?.total ?? 0;
   const events = quotaFailureEvents(instance, EVENTS, QUOTA);
   const handles = await Promise.all(events.map((event) => stack.start(event)));
-  return { events, handles, before };
+  return { events, handles, before, listQueuesBefore };
 }
 
 async function tasksByEvent(instance: StormInstance): Promise<Map<string, number>> {
@@ -91,13 +93,16 @@ async function expectEveryRunRecoveredOnce(
 }
 
 test('metrics source: a 30-event storm on quota 3 drains with one task per run and no re-issue held back', async () => {
-  const { events, handles, before } = await storm(metricsInstance);
+  const { events, handles, before, listQueuesBefore } = await storm(metricsInstance);
   await expectEveryRunRecoveredOnce(
     metricsInstance,
     handles,
     events.map((e) => e.id),
   );
-  const after = (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts.StartTaskContact!;
+  const counts = (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts;
+  const after = counts.StartTaskContact!;
+  // The gate read open tasks every second; the instance's queues were listed once.
+  expect((counts.ListQueues?.total ?? 0) - listQueuesBefore).toBe(1);
   // Exactly one StartTaskContact per run: nobody re-issued before the gate let them.
   expect(after.total - (before?.total ?? 0)).toBe(EVENTS);
   expect(
