@@ -10,7 +10,6 @@
  *
  * Both report drain time, StartTaskContact calls per recovered task and the peak of open tasks.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +17,13 @@ import { ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect'
 import { Command, InvalidArgumentError } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import YAML from 'yaml';
-import type { ConnectFailureEvent } from '../events/types';
 import { startSimulator, type RunningSimulator, type SimulatorAdminClient } from '../simulator';
+import {
+  addStormInstance,
+  fillToQuota,
+  quotaFailureEvent,
+  type StormInstance,
+} from '../simulator/quota-storm';
 import { parsePositiveInt } from '../worker/commands/options';
 import { loadConfig } from '../worker/config';
 import { mapConcurrent } from '../worker/ingress/map-concurrent';
@@ -58,31 +62,11 @@ function parseOptions(args: string[]): StormOptions {
 
 const SIM_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
-interface Instance {
-  instanceId: string;
-  ruleId: string;
-  contactFlowId: string;
-}
-
-async function fullInstance(sim: RunningSimulator, connect: ConnectClient, quota: number): Promise<Instance> {
-  const instanceId = randomUUID();
-  await sim.admin.addInstance({
-    Id: instanceId,
-    ActiveTaskQuota: quota,
-    Queues: [{ Id: randomUUID(), Name: 'Q' }],
-  });
-  const flow = await sim.admin.addContactFlow(instanceId, { Name: 'Storm flow' });
-  const rule = await sim.admin.addRule(instanceId, {
-    Name: 'storm rule',
-    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Call back', ContactFlowId: flow.Id } }],
-  });
-  // The storm begins when the quota is full: that is why the rule actions failed.
-  for (let i = 0; i < quota; i++) {
-    await connect.send(
-      new StartTaskContactCommand({ InstanceId: instanceId, ContactFlowId: flow.Id, Name: `open ${i}` }),
-    );
-  }
-  return { instanceId, ruleId: rule.RuleId, contactFlowId: flow.Id };
+/** The storm's instance: created, then filled to quota (that is why the rule actions failed). */
+async function fullInstance(sim: RunningSimulator, quota: number): Promise<StormInstance> {
+  const instance = await addStormInstance(sim.admin, quota);
+  await fillToQuota(sim.endpoint, instance, quota);
+  return instance;
 }
 
 async function startTaskCounts(admin: SimulatorAdminClient) {
@@ -90,34 +74,7 @@ async function startTaskCounts(admin: SimulatorAdminClient) {
   return { total: counts?.total ?? 0, quotaErrors: counts?.errors.ServiceQuotaExceededException ?? 0 };
 }
 
-function quotaEvent(instance: Instance, quota: number): ConnectFailureEvent {
-  const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instance.instanceId}`;
-  return {
-    version: '0',
-    id: randomUUID(),
-    source: 'aws.connect',
-    'detail-type': 'Amazon Connect Rules Action Execution Failed',
-    account: '123456789012',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [instanceArn],
-    detail: {
-      ruleId: instance.ruleId,
-      actionType: 'CREATE_TASK',
-      triggerEvent: 'REAL_TIME_CALL',
-      instanceArn,
-      reasonCode: 'ServiceQuotaExceededException',
-      error: `Active tasks quota exceeded for instance ${instance.instanceId}: ${quota} open tasks, quota ${quota}`,
-      additionalInfo: JSON.stringify({
-        code: 'ServiceQuotaExceededException',
-        statusCode: 402,
-        retryable: false,
-      }),
-    },
-  };
-}
-
-function policiesFor(instance: Instance, options: StormOptions): string {
+function policiesFor(instance: StormInstance, options: StormOptions): string {
   const doc = YAML.parseDocument(
     fs.readFileSync(path.join(__dirname, '..', 'policies', 'policies.yaml'), 'utf8'),
   );
@@ -132,19 +89,31 @@ function policiesFor(instance: Instance, options: StormOptions): string {
   return doc.toString();
 }
 
-async function peakOpen(admin: SimulatorAdminClient, instance: Instance) {
-  return (await admin.instance(instance.instanceId)).peakOpenTasks;
+/** The figures both paths report, from the simulator's counters before and after the storm. */
+async function stormFigures(
+  admin: SimulatorAdminClient,
+  instance: StormInstance,
+  before: Awaited<ReturnType<typeof startTaskCounts>>,
+  recovered: number,
+  drainMs: number,
+) {
+  const after = await startTaskCounts(admin);
+  const calls = after.total - before.total;
+  return {
+    recovered,
+    drainSeconds: drainMs / 1000,
+    tasksPerSecond: round(recovered / (drainMs / 1000)),
+    startTaskContactCalls: calls,
+    callsPerRecoveredTask: round(calls / recovered),
+    quotaErrors: after.quotaErrors - before.quotaErrors,
+    peakOpenTasks: (await admin.instance(instance.instanceId)).peakOpenTasks,
+  };
 }
 
-async function runGate(
-  options: StormOptions,
-  sim: RunningSimulator,
-  connect: ConnectClient,
-  log: (line: string) => void,
-) {
+async function runGate(options: StormOptions, sim: RunningSimulator, log: (line: string) => void) {
   const temporal = await startBenchTemporal(log);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cr-bench-'));
-  const instance = await fullInstance(sim, connect, options.quota);
+  const instance = await fullInstance(sim, options.quota);
   const policiesFile = path.join(dir, 'policies.yaml');
   fs.writeFileSync(policiesFile, policiesFor(instance, options));
   const base = loadConfig({});
@@ -164,7 +133,7 @@ async function runGate(
   });
   try {
     const before = await startTaskCounts(sim.admin);
-    const events = Array.from({ length: options.events }, () => quotaEvent(instance, options.quota));
+    const events = Array.from({ length: options.events }, () => quotaFailureEvent(instance, options.quota));
     log(`gate: starting ${events.length} remediation runs (quota ${options.quota}, ${options.source})`);
     const started = Date.now();
     await mapConcurrent(events, 50, (event) =>
@@ -188,20 +157,12 @@ async function runGate(
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const drainMs = Date.now() - started;
-    const after = await startTaskCounts(sim.admin);
     const { count: recovered } = await temporal.client.workflow.count(
       `WorkflowType = '${REMEDIATION_WORKFLOW_TYPE}' AND RemediationPhase = 'recovered'`,
     );
-    const calls = after.total - before.total;
     return {
       source: options.source,
-      recovered,
-      drainSeconds: drainMs / 1000,
-      tasksPerSecond: round(recovered / (drainMs / 1000)),
-      startTaskContactCalls: calls,
-      callsPerRecoveredTask: round(calls / recovered),
-      quotaErrors: after.quotaErrors - before.quotaErrors,
-      peakOpenTasks: await peakOpen(sim.admin, instance),
+      ...(await stormFigures(sim.admin, instance, before, recovered, drainMs)),
     };
   } finally {
     await worker.stop();
@@ -220,7 +181,7 @@ async function runNaive(
   connect: ConnectClient,
   log: (line: string) => void,
 ) {
-  const instance = await fullInstance(sim, connect, options.quota);
+  const instance = await fullInstance(sim, options.quota);
   const before = await startTaskCounts(sim.admin);
   log(`naive: ${options.events} independent retry loops`);
   const started = Date.now();
@@ -258,17 +219,9 @@ async function runNaive(
     }),
   ).finally(() => clearInterval(progress));
   const drainMs = Date.now() - started;
-  const after = await startTaskCounts(sim.admin);
-  const calls = after.total - before.total;
   return {
     backoff: NAIVE_BACKOFF,
-    recovered: done,
-    drainSeconds: drainMs / 1000,
-    tasksPerSecond: round(done / (drainMs / 1000)),
-    startTaskContactCalls: calls,
-    callsPerRecoveredTask: round(calls / done),
-    quotaErrors: after.quotaErrors - before.quotaErrors,
-    peakOpenTasks: await peakOpen(sim.admin, instance),
+    ...(await stormFigures(sim.admin, instance, before, done, drainMs)),
   };
 }
 
@@ -287,7 +240,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     maxAttempts: 1,
   });
   try {
-    const gate = await runGate(options, sim, connect, log);
+    const gate = await runGate(options, sim, log);
     const naive = options.naive ? await runNaive(options, sim, connect, log) : undefined;
     return {
       events: options.events,

@@ -16,7 +16,12 @@ import {
   testSpeedPolicies,
   type RemediationStack,
 } from '../helpers/remediation-stack';
-import { addStormInstance, fillToQuota, quotaFailureEvents, type StormInstance } from '../helpers/storm';
+import {
+  addStormInstance,
+  fillToQuota,
+  quotaFailureEvents,
+  type StormInstance,
+} from '../../simulator/quota-storm';
 import { eventually } from '../helpers/wait';
 
 const QUOTA = 3;

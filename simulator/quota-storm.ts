@@ -1,0 +1,90 @@
+/**
+ * A task-quota storm scenario on a private simulated instance: an instance with quota Q, a rule
+ * whose CREATE_TASK action the storm re-issues, the quota filled (that is why the rule actions
+ * failed), and the failure events Connect would publish. Shared by the capacity tests and
+ * `npm run bench -- quota-storm`, so both exercise the same storm.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect';
+import type { ConnectFailureEvent } from '../events/types';
+import type { SimulatorAdminClient } from './admin-client';
+
+export interface StormInstance {
+  instanceId: string;
+  ruleId: string;
+  contactFlowId: string;
+}
+
+export async function addStormInstance(admin: SimulatorAdminClient, quota: number): Promise<StormInstance> {
+  const instanceId = randomUUID();
+  await admin.addInstance({
+    Id: instanceId,
+    ActiveTaskQuota: quota,
+    Queues: [{ Id: randomUUID(), Name: 'Storm queue' }],
+  });
+  const flow = await admin.addContactFlow(instanceId, { Name: 'Storm flow' });
+  const rule = await admin.addRule(instanceId, {
+    Name: 'storm rule',
+    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Follow up', ContactFlowId: flow.Id } }],
+  });
+  return { instanceId, ruleId: rule.RuleId, contactFlowId: flow.Id };
+}
+
+/** Opens `count` tasks on the instance through the real SDK client, as the rules did before the storm. */
+export async function fillToQuota(endpoint: string, instance: StormInstance, count: number): Promise<void> {
+  const connect = new ConnectClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'storm', secretAccessKey: 'storm' },
+    maxAttempts: 1,
+  });
+  try {
+    for (let i = 0; i < count; i++) {
+      await connect.send(
+        new StartTaskContactCommand({
+          InstanceId: instance.instanceId,
+          ContactFlowId: instance.contactFlowId,
+          Name: `open before the storm ${i}`,
+        }),
+      );
+    }
+  } finally {
+    connect.destroy();
+  }
+}
+
+/** The event Connect publishes when the rule's StartTaskContact hits the full quota. */
+export function quotaFailureEvent(instance: StormInstance, quota: number): ConnectFailureEvent {
+  const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instance.instanceId}`;
+  return {
+    version: '0',
+    id: randomUUID(),
+    source: 'aws.connect',
+    'detail-type': 'Amazon Connect Rules Action Execution Failed',
+    account: '123456789012',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [instanceArn],
+    detail: {
+      ruleId: instance.ruleId,
+      actionType: 'CREATE_TASK',
+      triggerEvent: 'REAL_TIME_CALL',
+      instanceArn,
+      reasonCode: 'ServiceQuotaExceededException',
+      error: `Active tasks quota exceeded for instance ${instance.instanceId}: ${quota} open tasks, quota ${quota}`,
+      additionalInfo: JSON.stringify({
+        code: 'ServiceQuotaExceededException',
+        statusCode: 402,
+        retryable: false,
+      }),
+    },
+  };
+}
+
+export function quotaFailureEvents(
+  instance: StormInstance,
+  count: number,
+  quota: number,
+): ConnectFailureEvent[] {
+  return Array.from({ length: count }, () => quotaFailureEvent(instance, quota));
+}
