@@ -4,19 +4,26 @@
  */
 const fs = require('node:fs');
 
-// Browser tests drive Debian's Chromium (test/inspection/chromium.ts). Where it is not installed
-// they are left out of the run — loudly, with the command that installs it; CI installs it first.
+// Browser tests drive Debian's Chromium (test/e2e/chromium.ts). On a developer's machine without it
+// they are left out of the run — loudly, with the command that installs it. Under CI=true a missing
+// Chromium fails the run instead: CI must never turn green without the browser tests.
 const CHROMIUM_PATH = '/usr/bin/chromium';
-const BROWSER_TESTS = '/test/inspection/web-ui';
+const BROWSER_TESTS = '/test/e2e/web-ui';
+const INSTALL_HINT = 'bash scripts/install-chromium.sh';
 const chromiumMissing = !fs.existsSync(CHROMIUM_PATH);
+if (chromiumMissing && process.env.CI === 'true') {
+  throw new Error(
+    `CI=true but ${CHROMIUM_PATH} is missing: the Web UI browser tests cannot run. Install it with: ${INSTALL_HINT}`,
+  );
+}
 if (chromiumMissing) {
   const bar = '!'.repeat(96);
   console.warn(
     [
       '',
       bar,
-      `!!! SKIPPING the Web UI browser tests (test/inspection/web-ui*.test.ts): ${CHROMIUM_PATH} is missing.`,
-      "!!! Install Debian's Chromium with: bash scripts/install-chromium.sh",
+      `!!! SKIPPING the Web UI browser tests (test/e2e/web-ui*.test.ts): ${CHROMIUM_PATH} is missing.`,
+      `!!! Install Debian's Chromium with: ${INSTALL_HINT}`,
       bar,
       '',
     ].join('\n'),

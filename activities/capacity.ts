@@ -11,14 +11,6 @@ import {
   type CurrentMetricName,
 } from '@aws-sdk/client-connect';
 import type { Client } from '@temporalio/client';
-import {
-  CAPACITY_GATE_WORKFLOW_TYPE,
-  capacityGateWorkflowId,
-  enqueueForCapacitySignal,
-  queuePositionQuery,
-  type CapacityRequest,
-  type QueuePosition,
-} from '../workflows/definitions';
 import { callAws } from './aws-failures';
 
 /**
@@ -31,9 +23,36 @@ export const OPEN_TASK_METRICS: CurrentMetricName[] = [
   'SLOTS_ACTIVE',
 ];
 
+/**
+ * How to reach an instance's gate. The workflow side owns these names (workflows/definitions.ts);
+ * the worker hands them in, so activities stay free of workflow code.
+ */
+export interface CapacityGateContract {
+  workflowType: string;
+  workflowId(instanceId: string): string;
+  enqueueSignal: string;
+  positionQuery: string;
+}
+
+/** What a waiting run asks the gate for (the gate's own type, restated for this adapter). */
+export interface GateEnqueueRequest {
+  instanceId: string;
+  workflowId: string;
+  priority: number;
+  source: 'metrics' | 'probe';
+  quota?: number;
+  queues?: string[];
+}
+
+export interface GateQueuePosition {
+  position?: number;
+  queueLength: number;
+  inFlight: number;
+}
+
 export interface CapacityDeps {
   connect: ConnectClient;
-  temporal: { client: Client; taskQueue: string };
+  temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
 }
 
 /** GetCurrentMetricData takes at most 100 queues per call. */
@@ -93,13 +112,14 @@ export function createCapacityActivities(deps: CapacityDeps) {
       return Math.round(open);
     },
 
-    async enqueueForCapacity(request: CapacityRequest & { instanceId: string }): Promise<void> {
+    async enqueueForCapacity(request: GateEnqueueRequest): Promise<void> {
       const { instanceId, ...waiter } = request;
-      await deps.temporal.client.workflow.signalWithStart(CAPACITY_GATE_WORKFLOW_TYPE, {
-        workflowId: capacityGateWorkflowId(instanceId),
+      const gate = deps.temporal.capacityGate;
+      await deps.temporal.client.workflow.signalWithStart(gate.workflowType, {
+        workflowId: gate.workflowId(instanceId),
         taskQueue: deps.temporal.taskQueue,
         args: [{ instanceId }],
-        signal: enqueueForCapacitySignal,
+        signal: gate.enqueueSignal,
         signalArgs: [waiter],
         staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
       });
@@ -111,10 +131,11 @@ export function createCapacityActivities(deps: CapacityDeps) {
     }: {
       instanceId: string;
       workflowId: string;
-    }): Promise<QueuePosition> {
+    }): Promise<GateQueuePosition> {
+      const gate = deps.temporal.capacityGate;
       return deps.temporal.client.workflow
-        .getHandle(capacityGateWorkflowId(instanceId))
-        .query(queuePositionQuery, workflowId);
+        .getHandle(gate.workflowId(instanceId))
+        .query<GateQueuePosition, [string]>(gate.positionQuery, workflowId);
     },
   };
 }

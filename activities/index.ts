@@ -5,7 +5,7 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
-import { createCapacityActivities } from './capacity';
+import { createCapacityActivities, type CapacityGateContract } from './capacity';
 import { createEscalationActivities, type HttpPost } from './escalation';
 import { createPolicyActivities, type PolicySource } from './policy';
 import { createReissueActivities } from './reissue';
@@ -15,8 +15,8 @@ export interface ActivityDeps {
   connect: ConnectClient;
   eventBridge: EventBridgeClient;
   policies: PolicySource;
-  /** The gate is joined with signal-with-start, a client call. */
-  temporal: { client: Client; taskQueue: string };
+  /** The gate is joined with signal-with-start, a client call; the worker names the gate. */
+  temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
   /** HTTP for webhook channels (global fetch in production). */
   http: HttpPost;
   /** Secrets named by env var in the policy file (webhook `secretEnv`). */

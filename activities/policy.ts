@@ -6,7 +6,7 @@
 import { log } from '@temporalio/activity';
 import { describeMiss, matchPolicy } from '../policies/match';
 import type { MatchFacts, ResolvedPolicy } from '../policies/types';
-import type { LoadedPolicySet } from '../worker/policy-store';
+import type { LoadedPolicySet } from '../policies/store.node';
 
 export interface PolicySource {
   current(): LoadedPolicySet;

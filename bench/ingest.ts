@@ -14,10 +14,10 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectFailureEvent } from '../events/types';
-import { parsePositiveInt } from '../worker/commands/options';
-import { startIngress } from '../worker/ingress';
-import { mapConcurrent } from '../worker/ingress/map-concurrent';
-import { startRemediation, type StartTarget } from '../worker/start-remediation';
+import { positiveInt } from './options';
+import { startIngress } from '../ingress';
+import { mapConcurrent } from '../ingress/map-concurrent';
+import { startRemediation, type StartTarget } from '../ingress/start-remediation';
 import { startBenchTemporal } from './temporal';
 
 interface IngestOptions {
@@ -29,10 +29,10 @@ interface IngestOptions {
 
 function parseOptions(args: string[]): IngestOptions {
   return new Command('ingest')
-    .option('--events <n>', 'events per path', parsePositiveInt, 2000)
-    .option('--concurrency <c>', 'requests in flight', parsePositiveInt, 32)
-    .option('--warmup <n>', 'unmeasured events per path first (JIT, connections)', parsePositiveInt, 200)
-    .option('--rounds <r>', 'alternations of the two paths (events split evenly)', parsePositiveInt, 10)
+    .option('--events <n>', 'events per path', positiveInt, 2000)
+    .option('--concurrency <c>', 'requests in flight', positiveInt, 32)
+    .option('--warmup <n>', 'unmeasured events per path first (JIT, connections)', positiveInt, 200)
+    .option('--rounds <r>', 'alternations of the two paths (events split evenly)', positiveInt, 10)
     .exitOverride()
     .parse(args, { from: 'user' })
     .opts<IngestOptions>();

@@ -24,9 +24,9 @@ import {
   quotaFailureEvent,
   type StormInstance,
 } from '../simulator/quota-storm';
-import { parsePositiveInt } from '../worker/commands/options';
+import { positiveInt } from './options';
 import { loadConfig } from '../worker/config';
-import { mapConcurrent } from '../worker/ingress/map-concurrent';
+import { mapConcurrent } from '../ingress/map-concurrent';
 import { createLogger } from '../worker/logger';
 import { startRemediationWorker } from '../worker/remediation-worker';
 import { REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId } from '../workflows/definitions';
@@ -42,9 +42,9 @@ interface StormOptions {
 
 function parseOptions(args: string[]): StormOptions {
   return new Command('quota-storm')
-    .option('--events <n>', 'failure events at once (N)', parsePositiveInt, 2000)
-    .option('--quota <q>', 'active-tasks quota of the instance (Q)', parsePositiveInt, 50)
-    .option('--lifetime <ms>', 'how long each task stays open', parsePositiveInt, 2000)
+    .option('--events <n>', 'failure events at once (N)', positiveInt, 2000)
+    .option('--quota <q>', 'active-tasks quota of the instance (Q)', positiveInt, 50)
+    .option('--lifetime <ms>', 'how long each task stays open', positiveInt, 2000)
     .option(
       '--source <source>',
       'gate capacity source: metrics | probe',

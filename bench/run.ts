@@ -6,7 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { CommanderError } from 'commander';
-import { BENCHMARKS } from './benchmarks';
+import { BENCHMARKS } from './registry';
 import { machineInfo } from './machine';
 
 function usage(): string {

@@ -3,10 +3,10 @@
  * the test suite does (test/global-setup.ts), so benchmarks never touch a developer's server.
  */
 import { Client, Connection } from '@temporalio/client';
-import { resolveTemporalCli } from '../scripts/temporal-cli';
+import { resolveTemporalCli } from '../dev/temporal-cli';
 import { loadConfig } from '../worker/config';
 import { installTemporalRuntime } from '../worker/runtime';
-import { startDevServer } from '../worker/temporal-dev-server';
+import { startDevServer } from '../dev/temporal-dev-server';
 
 export interface BenchTemporal {
   address: string;

@@ -8,4 +8,4 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 require('tsx/cjs');
-void require('../worker/cli.ts').main(process.argv);
+void require('../cli/main.ts').main(process.argv);

@@ -1,6 +1,6 @@
 /**
  * The error names a failure event's `reasonCode` carries (from the StartTaskContact and PutEvents
- * API references, ../shared/reference/aws-errors.md). One list, used by the policy editor
+ * API references). One list, used by the policy editor
  * completions and by the simulator's fault injection. Open: AWS may add codes. Pure.
  */
 

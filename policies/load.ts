@@ -1,7 +1,7 @@
 /**
  * Parses policy file text into a PolicySet, or into every error at once, each located at
  * file:line:column with the path ops read (`policies[2].retry.maximumAttempts`). Pure: the file
- * is read and hashed by the callers (./load.node.ts, worker/policy-store.ts).
+ * is read and hashed by the callers (./load.node.ts, ./store.node.ts).
  */
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';

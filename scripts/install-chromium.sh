@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's `chromium` for the Web UI browser test (test/inspection/web-ui.test.ts), which
+# Installs Debian's `chromium` for the Web UI browser test (test/e2e/web-ui*.test.ts), which
 # drives it through playwright-core. playwright-core never downloads a browser, so the system one is
 # the browser. A no-op when /usr/bin/chromium already exists; needs root or sudo otherwise.
 set -euo pipefail

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeCliSource, resolveTemporalCli } from '../scripts/temporal-cli';
+import { describeCliSource, resolveTemporalCli } from '../dev/temporal-cli';
 import { loadConfig } from '../worker/config';
 import { installTemporalRuntime } from '../worker/runtime';
-import { startDevServer, type RunningDevServer } from '../worker/temporal-dev-server';
-import { bundleWorkflows } from '../worker/worker';
+import { startDevServer, type RunningDevServer } from '../dev/temporal-dev-server';
+import { bundleWorkflows } from '../worker/remediation-worker';
 import { TEST_ENV } from './helpers/env';
 
 declare global {

@@ -1,17 +1,40 @@
 /**
- * Wires a worker for the remediation task queue: AWS clients (real, or the simulator's endpoint),
- * the hot-reloaded policy store, the activities built from them, and the workflow code.
- * Shared by `dev`, `worker` and the tests, so all three run the same assembly.
+ * The worker process's assembly: AWS clients (real, or the simulator's endpoint), the hot-reloaded
+ * policy store, the activities built from them, and the bundled workflow code, serving the
+ * remediation task queue. Shared by `dev`, `worker`, the tests and the benchmarks, so all of them
+ * run the same assembly.
  */
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { PolicyStore } from '../policies/store.node';
 import { createAwsClients } from './aws-clients';
 import { webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
-import { PolicyStore } from './policy-store';
+import {
+  CAPACITY_GATE_WORKFLOW_TYPE,
+  capacityGateWorkflowId,
+  enqueueForCapacitySignal,
+  queuePositionQuery,
+} from '../workflows/definitions';
 import { ensureSearchAttributes } from './search-attribute-registration';
-import { createRemediationWorker } from './worker';
+
+/** The gate's names, as the capacity activities need them (they import no workflow code). */
+const CAPACITY_GATE_CONTRACT = {
+  workflowType: CAPACITY_GATE_WORKFLOW_TYPE,
+  workflowId: capacityGateWorkflowId,
+  enqueueSignal: enqueueForCapacitySignal.name,
+  positionQuery: queuePositionQuery.name,
+};
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export type WorkflowBundle = WorkflowBundleWithSourceMap | { codePath: string };
 
 export interface RemediationWorkerHandle {
   worker: Worker;
@@ -26,7 +49,8 @@ export interface StartRemediationWorkerOptions {
   connection: NativeConnection;
   client: Client;
   logger: Logger;
-  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  /** Pre-built bundle (tests share one); otherwise the worker bundles `workflows/` on start. */
+  workflowBundle?: WorkflowBundle;
   identity?: string;
   /** Test seam: replace individual activity dependencies (e.g. the HTTP client). */
   depsOverride?: Partial<ActivityDeps>;
@@ -48,15 +72,21 @@ export async function startRemediationWorker(
       http: (url, init) => fetch(url, init),
       secret: config.secrets,
       runUrl: (workflowId) => webUiRunUrl(config.temporal, workflowId),
-      temporal: { client: options.client, taskQueue: config.temporal.taskQueue },
+      temporal: {
+        client: options.client,
+        taskQueue: config.temporal.taskQueue,
+        capacityGate: CAPACITY_GATE_CONTRACT,
+      },
       ...options.depsOverride,
     };
-    const worker = await createRemediationWorker({
+    const worker = await Worker.create({
       connection: options.connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createActivities(deps),
-      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+      ...(options.workflowBundle
+        ? { workflowBundle: options.workflowBundle }
+        : { workflowsPath: WORKFLOWS_PATH }),
       ...(options.identity ? { identity: options.identity } : {}),
     });
     const running = worker.run();
@@ -75,3 +105,17 @@ export async function startRemediationWorker(
     throw err;
   }
 }
+
+export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH) {
+  return bundleWorkflowCode({ workflowsPath, logger: { ...quietBundlerLogger } });
+}
+
+// The bundler's info-level chatter is noise in CLI output and test logs; warnings still show.
+const quietBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  log: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { createIngressApp, type IngressAppOptions } from '../../worker/ingress';
+import { createIngressApp, type IngressAppOptions } from '../../ingress';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 export interface HttpAnswer {

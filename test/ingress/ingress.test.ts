@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { freePort } from '../../worker/temporal-dev-server';
-import { startIngress, type RunningIngress } from '../../worker/ingress';
+import { freePort } from '../../dev/temporal-dev-server';
+import { startIngress, type RunningIngress } from '../../ingress';
 import { REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId } from '../../workflows/definitions';
 import {
   ConnectActionType,

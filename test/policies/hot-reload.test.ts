@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveSignal, type RemediationResult } from '../../workflows/definitions';
-import type { ReloadOutcome } from '../../worker/policy-store';
+import type { ReloadOutcome } from '../../policies/store.node';
 import { failureEvent } from '../helpers/events';
 import {
   startRemediationStack,

@@ -10,7 +10,7 @@ import {
   PolicyStore,
   type PolicyStoreLog,
   type ReloadOutcome,
-} from '../../worker/policy-store';
+} from '../../policies/store.node';
 import { testEnv } from '../helpers/env';
 import { validPolicyYaml } from './fixtures';
 

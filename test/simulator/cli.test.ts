@@ -4,7 +4,7 @@
  */
 import { StartTaskContactCommand } from '@aws-sdk/client-connect';
 import { SEED } from '../../simulator';
-import { freePort } from '../../worker/temporal-dev-server';
+import { freePort } from '../../dev/temporal-dev-server';
 import { spawnCli, type CliProcess } from '../helpers/processes';
 import { sdkClients } from './helpers';
 

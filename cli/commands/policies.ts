@@ -1,0 +1,74 @@
+/**
+ * `connect-remediator policies validate [file]` and `policies explain --event <file>`: what ops
+ * run before saving the policy file, and to learn what the engine will do with an event.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { ConnectFailureEvent } from '../../events/types';
+import { formatValidationError, validateFailureEvent } from '../../events/validate';
+import { formatPolicyError } from '../../policies/errors';
+import { explainEvent } from '../../policies/explain';
+import { additionalInfoOf, matchFactsOf } from '../../policies/facts';
+import { readPolicyFile } from '../../policies/load.node';
+import type { PolicySet } from '../../policies/policy-set';
+import { loadConfig } from '../../worker/config';
+
+export function registerPoliciesCommand(program: Command): void {
+  const policies = program.command('policies').description('Check and explain the remediation policy file');
+
+  policies
+    .command('validate')
+    .description('Check a policy file and print every error with file:line:column (exit 1 on errors)')
+    .argument('[file]', 'policy file (default: POLICIES_FILE or policies/policies.yaml)')
+    .action(async (file: string | undefined) => {
+      const target = file ?? loadConfig().policiesFile;
+      const set = await loadOrReport(target);
+      if (set) console.log(`${target}: OK, ${set.policies.length} policies, hash ${set.hash}`);
+    });
+
+  policies
+    .command('explain')
+    .description('Show which policy an event gets, why earlier ones do not match, and the planned attempts')
+    .requiredOption('--event <file>', 'failure event JSON (as EventBridge delivers it)')
+    .option('--policies <file>', 'policy file (default: POLICIES_FILE or policies/policies.yaml)')
+    .action(async (options: { event: string; policies?: string }) => {
+      const set = await loadOrReport(options.policies ?? loadConfig().policiesFile);
+      if (!set) return;
+      const event = await readEvent(options.event);
+      if (!event) return;
+      const { lines } = explainEvent({
+        set,
+        facts: matchFactsOf(event),
+        eventId: event.id,
+        retryHintMs: additionalInfoOf(event).retryDelay,
+      });
+      console.log(lines.join('\n'));
+    });
+}
+
+/** The set, or undefined after printing every error and setting exit code 1. */
+async function loadOrReport(file: string): Promise<PolicySet | undefined> {
+  const result = await readPolicyFile(file);
+  if (result.ok) return result.set;
+  for (const error of result.errors) console.error(formatPolicyError(error));
+  console.error(`${file}: ${result.errors.length} error(s); the policy set was not loaded`);
+  process.exitCode = 1;
+  return undefined;
+}
+
+/** The event, validated as the ingress does; prints every problem and sets exit code 1 otherwise. */
+async function readEvent(file: string): Promise<ConnectFailureEvent | undefined> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    console.error(`${file}: cannot read the event: ${(err as Error).message}`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  const result = validateFailureEvent(raw);
+  if (result.ok) return result.event;
+  for (const error of result.errors) console.error(`${file}: ${formatValidationError(error)}`);
+  process.exitCode = 1;
+  return undefined;
+}

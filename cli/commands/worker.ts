@@ -1,0 +1,40 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import { loadConfig } from '../../worker/config';
+import { createLogger } from '../../worker/logger';
+import { startRemediationWorker } from '../../worker/remediation-worker';
+import { installTemporalRuntime } from '../../worker/runtime';
+import { onShutdownSignals, Stack } from '../../worker/shutdown';
+import { clientConnectionOptions, connectWorker } from '../../worker/temporal-connection';
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('Run a worker against TEMPORAL_ADDRESS (scale out by running more of them)')
+    .action(async () => {
+      const log = (line: string) => console.log(`[worker] ${line}`);
+      const shutdown = onShutdownSignals(log);
+      const config = loadConfig();
+      installTemporalRuntime(config.logLevel);
+      const stack = new Stack();
+      try {
+        const clientConnection = await Connection.connect(clientConnectionOptions(config.temporal));
+        stack.add('Temporal client connection', () => clientConnection.close());
+        const workerConnection = await connectWorker(config.temporal);
+        stack.add('Temporal worker connection', () => workerConnection.close());
+        const worker = await startRemediationWorker({
+          config,
+          connection: workerConnection,
+          client: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+          logger: createLogger(config.logLevel, 'worker'),
+        });
+        stack.add('worker', () => worker.stop());
+        log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+        log(`policies: ${config.policiesFile} (set ${worker.policies.current().hash})`);
+        await Promise.race([shutdown.requested, worker.running]);
+      } finally {
+        await stack.stopAll(log);
+        shutdown.dispose();
+      }
+    });
+}

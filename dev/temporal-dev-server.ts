@@ -1,0 +1,104 @@
+/**
+ * Starts the Temporal CLI dev server (real server, SQLite persistence, Web UI) through
+ * @temporalio/testing, which also owns the process: `stop()` shuts it down, and the SDK's download
+ * is the last-resort way to obtain the binary.
+ */
+import net from 'node:net';
+import path from 'node:path';
+import fs from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { HOW_TO_GET_TEMPORAL_CLI, TemporalCliUnavailableError, type TemporalCliSource } from './temporal-cli';
+import { REMEDIATION_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export interface DevServerOptions {
+  cli: TemporalCliSource;
+  cacheDir: string;
+  namespace: string;
+  /** SQLite file; omitted = in-memory (tests). */
+  dbFilename?: string;
+  ip?: string;
+  /** Omitted = a free port. */
+  port?: number;
+  ui?: boolean;
+  uiPort?: number;
+}
+
+export interface RunningDevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function assertPortFree(host: string, port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `${what}: port ${port} on ${host} is already in use (is another \`npm start\` or Temporal server running?)`
+            : `${what}: cannot listen on ${host}:${port}: ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? (await freePort(ip));
+  const uiPort = options.ui ? (options.uiPort ?? (await freePort(ip))) : undefined;
+  if (options.port !== undefined) await assertPortFree(ip, port, 'Temporal frontend');
+  if (uiPort !== undefined && options.uiPort !== undefined)
+    await assertPortFree(ip, uiPort, 'Temporal Web UI');
+  if (options.dbFilename) fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+
+  const executable =
+    options.cli.kind === 'path'
+      ? ({ type: 'existing-path', path: options.cli.path } as const)
+      : ({ type: 'cached-download', downloadDir: path.join(options.cacheDir, 'sdk-download') } as const);
+
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        ip,
+        port,
+        namespace: options.namespace,
+        dbFilename: options.dbFilename,
+        ui: options.ui ?? false,
+        uiPort,
+        searchAttributes: [...REMEDIATION_SEARCH_ATTRIBUTES],
+      },
+    });
+  } catch (err) {
+    if (options.cli.kind === 'sdk-download') {
+      throw new TemporalCliUnavailableError(
+        `No Temporal CLI was found and the SDK could not download one (${(err as Error).message}). ${HOW_TO_GET_TEMPORAL_CLI}`,
+      );
+    }
+    throw err;
+  }
+  return {
+    address: `${ip}:${port}`,
+    namespace: options.namespace,
+    uiUrl: uiPort !== undefined ? `http://${ip === '127.0.0.1' ? 'localhost' : ip}:${uiPort}` : undefined,
+    env,
+    stop: () => env.teardown(),
+  };
+}
