@@ -1,26 +1,34 @@
 /**
- * Durations in the policy file are strings in Temporal's own format (the `ms` package that
- * @temporalio/common parses), so a value that validates here is exactly what a workflow timer
- * accepts. Ops must write a unit: a bare "10" would silently mean 10 milliseconds. Pure.
+ * Durations in the policy file are strings in the format Temporal itself accepts (the `ms`
+ * package's syntax: "500ms", "10s", "5m", "2h", "7d"), resolved to milliseconds once, where the
+ * policy is resolved. Ops must write a unit: a bare "10" would silently mean 10 milliseconds. Pure.
  */
-import { msToNumber } from '@temporalio/common/lib/time';
 
 /** The subset of `ms` syntax we accept: a non-negative number and a lowercase unit (no bare numbers). */
 export const DURATION_PATTERN =
   '^(?:\\d+(?:\\.\\d+)?|\\.\\d+) ?(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$';
 const DURATION_REGEX = new RegExp(DURATION_PATTERN);
 
+/** Milliseconds per unit, keyed by the unit's first letters as DURATION_PATTERN spells them. */
+const UNIT_MS: [RegExp, number][] = [
+  [/^ms$|^millisecond/, 1],
+  [/^s/, 1_000],
+  [/^m/, 60_000],
+  [/^h/, 3_600_000],
+  [/^d/, 86_400_000],
+  [/^w/, 604_800_000],
+];
+
 export const DURATION_EXAMPLES = '"500ms", "10s", "5m", "2h" or "7d"';
 
 /** Milliseconds of a policy duration, or undefined when Temporal would not accept it. */
 export function parseDuration(text: string): number | undefined {
   if (!DURATION_REGEX.test(text)) return undefined;
-  try {
-    const ms = msToNumber(text as Parameters<typeof msToNumber>[0]);
-    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
-  } catch {
-    return undefined;
-  }
+  const [, amount, unit] = /^([\d.]+) ?([a-z]+)$/.exec(text)!;
+  const perUnit = UNIT_MS.find(([pattern]) => pattern.test(unit!))![1];
+  // `ms` rounds to whole milliseconds; so do we, so "1.5s" and a timer agree exactly.
+  const ms = Math.round(Number(amount) * perUnit);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** Milliseconds of a duration that already passed validation (the loader guarantees that). */

@@ -94,26 +94,29 @@ function resolveEntry(
       message: `"${entry.then}" can end in an escalation but no channel is named: expected escalateTo here or in defaults`,
     });
   }
+  const deadline = entry.deadline ?? defaults.deadline ?? BUILTIN_DEADLINE;
+  const operatorWait = entry.operatorWait ?? defaults.operatorWait ?? BUILTIN_OPERATOR_WAIT;
+  const capacity =
+    entry.then === 'wait-for-capacity'
+      ? { ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity }
+      : undefined;
   const resolved: ResolvedPolicy = {
     name: entry.name,
     ...opt('description', entry.description),
     setHash: hash,
     strategy: entry.then,
     retry,
-    deadline: entry.deadline ?? defaults.deadline ?? BUILTIN_DEADLINE,
+    deadline,
+    deadlineMs: durationMs(deadline),
     retryNonRetryable:
       entry.retryEvenIfNotRetryable ??
       defaults.retryEvenIfNotRetryable ??
       BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE,
-    ...opt(
-      'capacity',
-      entry.then === 'wait-for-capacity'
-        ? { ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity }
-        : undefined,
-    ),
+    ...opt('capacity', capacity && { ...capacity, maxWaitMs: durationMs(capacity.maxWait) }),
     // Unknown names were reported by the semantic checks, so every name resolves here.
     escalateTo: channelNames.flatMap((name) => (channels[name] ? [channels[name]] : [])),
-    operatorWait: entry.operatorWait ?? defaults.operatorWait ?? BUILTIN_OPERATOR_WAIT,
+    operatorWait,
+    operatorWaitMs: durationMs(operatorWait),
     reissue: mergeReissue(defaults.reissue, entry.reissue),
   };
   return { resolved, issues };

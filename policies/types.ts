@@ -21,6 +21,8 @@ export interface RetrySettings {
 export interface CapacitySettings {
   /** How long a run may wait for task capacity before `then`. */
   maxWait: string;
+  /** `maxWait` in milliseconds (set where the policy is resolved; absent in runs recorded before). */
+  maxWaitMs?: number;
   then: 'escalate' | 'retry';
   /** Where free capacity comes from: Connect's current metrics, or AIMD probing. */
   source: 'metrics' | 'probe';
@@ -73,12 +75,16 @@ export interface ResolvedPolicy {
   retry: RetrySettings;
   /** Bounds the whole remediation (before escalation). */
   deadline: string;
+  /** `deadline` in milliseconds (set where the policy is resolved; absent in runs recorded before). */
+  deadlineMs?: number;
   /** Retry even when additionalInfo says `retryable: false`. */
   retryNonRetryable: boolean;
   capacity?: CapacitySettings;
   escalateTo: ChannelConfig[];
   /** How long an escalated run waits for an operator's retry / resolve / abandon. */
   operatorWait: string;
+  /** `operatorWait` in milliseconds (set where the policy is resolved; absent in runs recorded before). */
+  operatorWaitMs?: number;
   reissue: ReissueOverrides;
 }
 

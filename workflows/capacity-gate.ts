@@ -95,7 +95,7 @@ function before(a: Waiter, b: Waiter): boolean {
 class CapacityGate {
   private readonly instanceId: string;
   private readonly maxHistoryEvents: number;
-  private readonly s: CapacityGateState;
+  private readonly state: CapacityGateState;
   private readonly permits = new Map<string, Permit>();
   private changed = true;
   private lastOpenTasks?: number;
@@ -106,7 +106,7 @@ class CapacityGate {
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
     this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
-    this.s = input.state ?? {
+    this.state = input.state ?? {
       source: { source: 'probe' },
       queue: [],
       permits: [],
@@ -117,7 +117,7 @@ class CapacityGate {
       cooldownUntil: 0,
       stats: { admitted: 0, created: 0, quotaErrors: 0, reclaimed: 0 },
     };
-    for (const p of this.s.permits) this.permits.set(p.permitId, p);
+    for (const p of this.state.permits) this.permits.set(p.permitId, p);
     setHandler(enqueueForCapacitySignal, (request) => this.enqueue(request));
     setHandler(releasePermitSignal, (release) => this.release(release));
     setHandler(withdrawFromCapacitySignal, ({ workflowId }) => this.withdraw(workflowId));
@@ -128,21 +128,21 @@ class CapacityGate {
   async run(): Promise<CapacityGateStatus> {
     for (;;) {
       this.reclaimExpiredPermits();
-      if (this.s.queue.length > 0) await this.admit();
+      if (this.state.queue.length > 0) await this.admit();
       this.describe();
       if (this.shouldContinueAsNew()) {
         await condition(allHandlersFinished);
-        this.s.permits = [...this.permits.values()];
+        this.state.permits = [...this.permits.values()];
         return continueAsNew<typeof taskCapacityGate>({
           instanceId: this.instanceId,
-          state: this.s,
+          state: this.state,
           ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS
             ? { maxHistoryEvents: this.maxHistoryEvents }
             : {}),
         });
       }
       this.changed = false;
-      if (this.s.queue.length === 0 && this.permits.size === 0) {
+      if (this.state.queue.length === 0 && this.permits.size === 0) {
         if (!(await condition(() => this.changed, IDLE_TIMEOUT_MS))) return this.status();
       } else {
         await condition(() => this.changed, this.nextWakeMs());
@@ -152,29 +152,29 @@ class CapacityGate {
 
   private enqueue(request: CapacityRequest): void {
     // The latest request's settings win: a policy edit applies to the gate from the next enqueue.
-    this.s.source = {
+    this.state.source = {
       source: request.source,
       ...(request.quota !== undefined ? { quota: request.quota } : {}),
       ...(request.queues ? { queues: request.queues } : {}),
     };
     const already =
-      this.s.queue.some((w) => w.workflowId === request.workflowId) ||
+      this.state.queue.some((w) => w.workflowId === request.workflowId) ||
       [...this.permits.values()].some((p) => p.workflowId === request.workflowId);
     if (!already)
-      this.insert({ workflowId: request.workflowId, priority: request.priority, seq: this.s.nextSeq++ });
+      this.insert({ workflowId: request.workflowId, priority: request.priority, seq: this.state.nextSeq++ });
     this.changed = true;
   }
 
   private insert(waiter: Waiter): void {
     // Binary search keeps enqueue O(log n) comparisons in a storm of thousands.
     let lo = 0;
-    let hi = this.s.queue.length;
+    let hi = this.state.queue.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(this.s.queue[mid]!, waiter)) lo = mid + 1;
+      if (before(this.state.queue[mid]!, waiter)) lo = mid + 1;
       else hi = mid;
     }
-    this.s.queue.splice(lo, 0, waiter);
+    this.state.queue.splice(lo, 0, waiter);
   }
 
   private release({ permitId, outcome }: PermitRelease): void {
@@ -182,23 +182,26 @@ class CapacityGate {
     if (!permit) return; // reclaimed already, or a duplicate report
     this.permits.delete(permitId);
     if (outcome === 'created') {
-      this.s.stats.created++;
+      this.state.stats.created++;
       this.createdSinceRead++;
-      this.s.window = Math.min(this.s.window + 1 / this.s.window, 100_000);
-      this.s.cooldownMs = 0;
+      this.state.window = Math.min(this.state.window + 1 / this.state.window, 100_000);
+      this.state.cooldownMs = 0;
     } else if (outcome === 'quota-exceeded') {
       // Our estimate was wrong: shrink, back off, and give the run its place back at the head.
-      this.s.stats.quotaErrors++;
-      this.s.window = Math.max(1, this.s.window / 2);
-      this.s.cooldownMs = Math.min(Math.max(this.s.cooldownMs * 2, POLL_INTERVAL_MS), MAX_COOLDOWN_MS);
-      this.s.cooldownUntil = Date.now() + this.s.cooldownMs;
-      this.insert({ ...permit.waiter, seq: --this.s.headSeq });
+      this.state.stats.quotaErrors++;
+      this.state.window = Math.max(1, this.state.window / 2);
+      this.state.cooldownMs = Math.min(
+        Math.max(this.state.cooldownMs * 2, POLL_INTERVAL_MS),
+        MAX_COOLDOWN_MS,
+      );
+      this.state.cooldownUntil = Date.now() + this.state.cooldownMs;
+      this.insert({ ...permit.waiter, seq: --this.state.headSeq });
     }
     this.changed = true;
   }
 
   private withdraw(workflowId: string): void {
-    this.s.queue = this.s.queue.filter((w) => w.workflowId !== workflowId);
+    this.state.queue = this.state.queue.filter((w) => w.workflowId !== workflowId);
     for (const [id, p] of this.permits) if (p.workflowId === workflowId) this.permits.delete(id);
     this.changed = true;
   }
@@ -208,20 +211,20 @@ class CapacityGate {
     for (const [id, p] of this.permits) {
       if (now - p.grantedAt > PERMIT_TIMEOUT_MS) {
         this.permits.delete(id);
-        this.s.stats.reclaimed++;
+        this.state.stats.reclaimed++;
       }
     }
   }
 
   /** Free slots by the configured source; metrics that cannot be read fall back to probing. */
   private async freeSlots(): Promise<number> {
-    if (Date.now() < this.s.cooldownUntil) return 0;
-    const { source, quota } = this.s.source;
+    if (Date.now() < this.state.cooldownUntil) return 0;
+    const { source, quota } = this.state.source;
     if (source === 'metrics' && quota !== undefined) {
       const open = await this.openTasks();
       if (open !== undefined) return Math.max(0, quota - open - this.permits.size);
     }
-    return Math.max(0, Math.floor(this.s.window) - this.permits.size);
+    return Math.max(0, Math.floor(this.state.window) - this.permits.size);
   }
 
   /**
@@ -235,7 +238,12 @@ class CapacityGate {
     try {
       this.lastOpenTasks = await readOpenTasks.executeWithOptions(
         { summary: `Read open tasks of ${this.instanceId}` },
-        [{ instanceId: this.instanceId, ...(this.s.source.queues ? { queues: this.s.source.queues } : {}) }],
+        [
+          {
+            instanceId: this.instanceId,
+            ...(this.state.source.queues ? { queues: this.state.source.queues } : {}),
+          },
+        ],
       );
       this.lastReadAt = Date.now();
       this.createdSinceRead = 0;
@@ -247,13 +255,13 @@ class CapacityGate {
   }
 
   private async admit(): Promise<void> {
-    const free = Math.min(await this.freeSlots(), this.s.queue.length);
+    const free = Math.min(await this.freeSlots(), this.state.queue.length);
     if (free <= 0) return;
-    const admitted = this.s.queue.splice(0, free);
+    const admitted = this.state.queue.splice(0, free);
     const now = Date.now();
     const grants = admitted.map((waiter) => {
       const permit: Permit = {
-        permitId: `${waiter.workflowId}#${this.s.stats.admitted++}`,
+        permitId: `${waiter.workflowId}#${this.state.stats.admitted++}`,
         workflowId: waiter.workflowId,
         grantedAt: now,
         waiter,
@@ -269,7 +277,7 @@ class CapacityGate {
   private nextWakeMs(): number {
     const now = Date.now();
     const waits = [PERMIT_TIMEOUT_MS];
-    if (this.s.queue.length > 0) waits.push(Math.max(POLL_INTERVAL_MS, this.s.cooldownUntil - now));
+    if (this.state.queue.length > 0) waits.push(Math.max(POLL_INTERVAL_MS, this.state.cooldownUntil - now));
     for (const p of this.permits.values()) waits.push(Math.max(1, p.grantedAt + PERMIT_TIMEOUT_MS - now));
     return Math.min(...waits);
   }
@@ -280,11 +288,11 @@ class CapacityGate {
   }
 
   private position(workflowId: string) {
-    const index = this.s.queue.findIndex((w) => w.workflowId === workflowId);
+    const index = this.state.queue.findIndex((w) => w.workflowId === workflowId);
     const holding = [...this.permits.values()].some((p) => p.workflowId === workflowId);
     return {
       ...(index >= 0 ? { position: index + 1 } : holding ? { position: 0 } : {}),
-      queueLength: this.s.queue.length,
+      queueLength: this.state.queue.length,
       inFlight: this.permits.size,
     };
   }
@@ -292,21 +300,21 @@ class CapacityGate {
   private status(): CapacityGateStatus {
     return {
       instanceId: this.instanceId,
-      source: this.s.source,
-      queueLength: this.s.queue.length,
+      source: this.state.source,
+      queueLength: this.state.queue.length,
       inFlight: this.permits.size,
-      window: Math.floor(this.s.window * 100) / 100,
+      window: Math.floor(this.state.window * 100) / 100,
       ...(this.lastOpenTasks !== undefined ? { lastOpenTasks: this.lastOpenTasks } : {}),
-      ...this.s.stats,
+      ...this.state.stats,
     };
   }
 
   private describe(): void {
     const open = this.lastOpenTasks !== undefined ? `, ${this.lastOpenTasks} open tasks` : '';
     setCurrentDetails(
-      `**${this.s.queue.length} waiting**, ${this.permits.size} re-issuing${open} (${this.s.source.source}` +
-        `${this.s.source.quota !== undefined ? `, quota ${this.s.source.quota}` : ''}); ` +
-        `${this.s.stats.created} tasks created, ${this.s.stats.quotaErrors} quota errors`,
+      `**${this.state.queue.length} waiting**, ${this.permits.size} re-issuing${open} (${this.state.source.source}` +
+        `${this.state.source.quota !== undefined ? `, quota ${this.state.source.quota}` : ''}); ` +
+        `${this.state.stats.created} tasks created, ${this.state.stats.quotaErrors} quota errors`,
     );
   }
 }

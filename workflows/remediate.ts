@@ -1,45 +1,33 @@
 /**
- * remediateFailedAction — one durable run per failed Connect rule action.
+ * remediateFailedAction — one durable run per failed Connect rule action. It reads like the
+ * README's runbook ("What happens to a failure event"):
  *
- *   resolve the policy (once, recorded in history)
- *   → act by strategy: retry with backoff | wait for task capacity | escalate | ignore
- *   → escalate what cannot be recovered, then wait for a person: retry | resolve | abandon
+ *   1. resolve the policy (once, recorded in history)
+ *   2. act by strategy: retry with backoff | wait for task capacity | escalate | ignore
+ *   3. re-issue the action (reissue.ts), holding a capacity permit when waiting (capacity-wait.ts)
+ *   4. escalate what cannot be recovered (escalation.ts),
+ *   5. then wait for a person: retry | resolve | abandon
  *   → outcome: recovered | escalated | resolved | abandoned
  *
  * Every wait is a durable timer and every side effect an activity, so a worker can die at any
  * point and another one picks the run up where it was.
  */
-import { msToNumber } from '@temporalio/common/lib/time';
-import {
-  CancellationScope,
-  condition,
-  type ExternalWorkflowHandle,
-  getExternalWorkflowHandle,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
 import { openingMove } from '../policies/opening-move';
 import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
 import { nextAttemptDelay } from '../policies/schedule';
+import { capacityOf, policyTimings, type PolicyTimings } from '../policies/timings';
 import type { MatchFacts, ReissueOverrides, ResolvedPolicy } from '../policies/types';
+import { PermitInbox, waitForCapacity } from './capacity-wait';
 import {
   abandonSignal,
-  capacityGateWorkflowId,
-  capacityGrantedSignal,
-  releasePermitSignal,
   resolveSignal,
-  withdrawFromCapacitySignal,
-  type PermitOutcome,
   retrySignal,
   statusQuery,
   type AttemptRecord,
-  type ErrorSummary,
   type EscalationRecord,
   type OperatorDecision,
   type RemediationInput,
@@ -47,36 +35,16 @@ import {
   type RemediationResult,
   type RemediationStatus,
 } from './definitions';
-import { classifyReissueFailure, summarizeFailure } from './failures';
+import { newEscalationRecord, notifyChannels } from './escalation';
+import { classifyReissueFailure } from './failures';
 import { applyOperatorOverrides } from './overrides';
+import { Reissuer } from './reissue';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
-// Must succeed for the run to go on (the policy store is in memory; joining the gate is one
-// signal-with-start): retried until they do, visibly, as pending activities.
-const { resolvePolicy, enqueueForCapacity } = proxyActivities<RemediationActivities>({
+// Must succeed for the run to go on (the policy store is in memory): retried until it does, visibly.
+const { resolvePolicy } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
-
-// Nice to have: an escalation goes out without the notification content, a queued run without a
-// fresh position, rather than waiting on them.
-const { describeNotification, capacityQueuePosition } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
-});
-
-// Network faults are retried here; AWS's own answers come back as non-retryable failures so the
-// policy (below) decides with durable timers.
-const { reissueCreateTask, reissueEventBridgeEvent } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
-
-// No attempt limit: an escalation that cannot be delivered keeps trying (visible in the Web UI as
-// a pending activity with its last failure) until it gets through or an operator answers.
-const { notifyChannel } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
 type Step =
@@ -91,15 +59,6 @@ type OperatorAction = 'retry' | 'resolve' | 'abandon';
 type Decision = OperatorDecision & { action: OperatorAction };
 
 const REISSUABLE = new Set(REISSUABLE_ACTION_TYPES);
-
-/**
- * How often a queued run asks the gate for its position: every query lands on the one gate
- * workflow, so far-back runs ask rarely (a storm of thousands must not become a storm of queries).
- */
-function positionRefreshMs(position: number | undefined): number {
-  if (position === undefined) return 2 * 60_000;
-  return Math.min(15 * 60_000, Math.max(60_000, position * 5_000));
-}
 
 export async function remediateFailedAction(input: RemediationInput): Promise<RemediationResult> {
   return new Remediation(input.event).run();
@@ -122,11 +81,12 @@ class Remediation {
     attempts: this.attempts,
     escalations: this.escalations,
   };
+  private readonly reissuer: Reissuer;
+  private readonly permits: PermitInbox;
   private policy!: ResolvedPolicy;
+  private timings!: PolicyTimings;
   private overrides: ReissueOverrides = {};
   private deadlineAt = 0;
-  /** A task-capacity permit the gate granted and this run has not used yet. */
-  private permit?: string;
   /** An operator decision not yet acted on; signals can arrive in any phase. */
   private pending?: Decision;
 
@@ -134,6 +94,7 @@ class Remediation {
     this.facts = matchFactsOf(event);
     this.instanceId = this.facts.instanceId;
     this.info = additionalInfoOf(event);
+    this.reissuer = new Reissuer(event, this.status);
     setHandler(statusQuery, () => this.status);
     const receive = (action: OperatorAction) => (decision?: OperatorDecision) => {
       this.pending = { ...decision, action };
@@ -141,9 +102,7 @@ class Remediation {
     setHandler(retrySignal, receive('retry'));
     setHandler(resolveSignal, receive('resolve'));
     setHandler(abandonSignal, receive('abandon'));
-    setHandler(capacityGrantedSignal, ({ permitId }) => {
-      this.permit = permitId;
-    });
+    this.permits = new PermitInbox();
   }
 
   async run(): Promise<RemediationResult> {
@@ -154,6 +113,7 @@ class Remediation {
     const { name, setHash, strategy } = this.policy;
     this.status.policy = { name, setHash, strategy };
     announcePolicy(this.policy);
+    this.timings = policyTimings(this.policy);
     this.overrides = { ...this.policy.reissue };
     this.restartDeadline();
 
@@ -206,7 +166,7 @@ class Remediation {
   }
 
   private restartDeadline(): void {
-    this.deadlineAt = now() + msToNumber(this.policy.deadline);
+    this.deadlineAt = now() + this.timings.deadlineMs;
   }
 
   /** Never sooner than AWS's own retryDelay or the latest error's hint. */
@@ -220,6 +180,10 @@ class Remediation {
   private lastErrorText(): string {
     const e = this.status.lastError;
     return e ? `last error ${e.name}: ${e.message}` : `after ${this.event.detail.reasonCode}`;
+  }
+
+  private reissue(trigger: AttemptRecord['trigger'], delayMs: number): Promise<AttemptRecord> {
+    return this.reissuer.attempt(trigger, delayMs, this.overrides);
   }
 
   /** Sleeps on a durable timer, waking early if an operator decides. True = an operator decided. */
@@ -262,153 +226,32 @@ class Remediation {
     return this.event.detail.actionType === 'CREATE_TASK' && this.policy.capacity !== undefined;
   }
 
-  /**
-   * Task quota full: queue at the instance's capacity gate and re-issue only with a permit, so a
-   * storm drains at the pace capacity frees up. `capacity.maxWait` bounds the wait.
-   */
+  /** Task quota full: queue at the instance's capacity gate and re-issue only with a permit. */
   private async waitForCapacity(): Promise<Step> {
-    const capacity = this.policy.capacity ?? {
-      maxWait: '6h',
-      then: 'escalate' as const,
-      source: 'probe' as const,
-    };
-    const since = now();
-    const deadline = since + msToNumber(capacity.maxWait);
-    const request = {
+    const capacity = capacityOf(this.policy);
+    const outcome = await waitForCapacity({
       instanceId: this.instanceId,
-      workflowId: workflowInfo().workflowId,
-      priority: capacity.priority ?? 0,
-      source: capacity.source,
-      ...(capacity.quota !== undefined ? { quota: capacity.quota } : {}),
-      ...(capacity.queues ? { queues: capacity.queues } : {}),
-    };
-    this.status.capacity = { waitingSince: iso(since) };
-    const gate = getExternalWorkflowHandle(capacityGateWorkflowId(this.instanceId));
-    await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity' }, [request]);
-    try {
-      for (;;) {
-        this.describeCapacityWait(since);
-        const refreshMs = Math.min(
-          positionRefreshMs(this.status.capacity.position),
-          Math.max(0, deadline - now()),
-        );
-        if (this.permit === undefined && !this.pending && refreshMs > 0) {
-          await condition(() => this.permit !== undefined || this.pending !== undefined, refreshMs, {
-            summary: 'Wait for a task-capacity permit',
-          });
-        }
-        if (this.pending && this.permit === undefined) {
-          await this.withdraw(gate, request.workflowId);
-          return this.actOnDecision();
-        }
-        if (this.permit !== undefined) {
-          const permitId = this.permit;
-          this.permit = undefined;
-          const attempt = await this.reissue('capacity', now() - since);
-          const verdict = attempt.ok ? undefined : classifyReissueFailure(attempt.error!);
-          await this.releasePermit(
-            request,
-            permitId,
-            attempt.ok ? 'created' : verdict!.verdict === 'wait-for-capacity' ? 'quota-exceeded' : 'failed',
-          );
-          if (attempt.ok) return this.recovered(attempt);
-          if (verdict!.verdict === 'escalate')
-            return { kind: 'escalate', reason: `${verdict!.why}: ${attempt.error!.message}` };
-          // Quota still full (the gate re-queued us at the head) or a transient error: wait again.
-          if (verdict!.verdict === 'retry')
-            await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [
-              request,
-            ]);
-          continue;
-        }
-        if (now() >= deadline) {
-          await this.withdraw(gate, request.workflowId);
-          return capacity.then === 'retry'
-            ? { kind: 'retry', why: 'capacity wait exhausted' }
-            : {
-                kind: 'escalate',
-                reason: `No task capacity within ${capacity.maxWait}; ${this.lastErrorText()}`,
-              };
-        }
-        const queue = await capacityQueuePosition
-          .executeWithOptions({ summary: 'Check queue position' }, [
-            { instanceId: this.instanceId, workflowId: request.workflowId },
-          ])
-          .catch(() => undefined);
-        if (queue?.position !== undefined) this.status.capacity.position = queue.position;
-        else if (queue && this.permit === undefined) {
-          // The gate does not know us (it was reset or reclaimed our permit): queue again.
-          await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [
-            request,
-          ]);
-        }
-      }
-    } finally {
-      delete this.status.capacity;
+      capacity,
+      status: this.status,
+      permits: this.permits,
+      operatorDecided: () => this.pending !== undefined,
+      reissue: (delayMs) => this.reissue('capacity', delayMs),
+    });
+    switch (outcome.kind) {
+      case 'recovered':
+        return this.recovered(outcome.attempt);
+      case 'escalate':
+        return { kind: 'escalate', reason: outcome.reason };
+      case 'operator-decided':
+        return this.actOnDecision();
+      case 'max-wait-passed':
+        return capacity.then === 'retry'
+          ? { kind: 'retry', why: 'capacity wait exhausted' }
+          : {
+              kind: 'escalate',
+              reason: `No task capacity within ${capacity.maxWait}; ${this.lastErrorText()}`,
+            };
     }
-  }
-
-  /** Leaves the gate's queue; a gate that is gone (terminated by hand) has no queue to leave. */
-  private async withdraw(gate: ExternalWorkflowHandle, workflowId: string): Promise<void> {
-    await gate.signal(withdrawFromCapacitySignal, { workflowId }).catch(() => undefined);
-  }
-
-  private async releasePermit(
-    request: { instanceId: string; workflowId: string },
-    permitId: string,
-    outcome: PermitOutcome,
-  ): Promise<void> {
-    const gate = getExternalWorkflowHandle(capacityGateWorkflowId(request.instanceId));
-    // If the gate is gone its permits are gone with it: nothing to release.
-    await gate
-      .signal(releasePermitSignal, { permitId, workflowId: request.workflowId, outcome })
-      .catch(() => undefined);
-  }
-
-  private describeCapacityWait(since: number): void {
-    const position = this.status.capacity?.position;
-    const ahead =
-      position === undefined ? 'queued' : position === 0 ? 'permit granted' : `${position - 1} ahead`;
-    enterPhase(
-      this.status,
-      'waiting-capacity',
-      `waiting for task capacity: ${ahead}, ${formatDuration(now() - since)} so far`,
-    );
-  }
-
-  private async reissue(trigger: AttemptRecord['trigger'], delayMs: number): Promise<AttemptRecord> {
-    const n = this.attempts.length + 1;
-    this.status.attempt = n;
-    delete this.status.nextAttemptAt;
-    const createsTask = this.event.detail.actionType === 'CREATE_TASK';
-    const activity = createsTask ? reissueCreateTask : reissueEventBridgeEvent;
-    const summary = `Re-issue ${createsTask ? 'StartTaskContact' : 'PutEvents'}, attempt ${n}${trigger === 'operator' ? ' (operator retry)' : ''}`;
-    const startedAt = iso();
-    let record: AttemptRecord;
-    try {
-      const result = await activity.executeWithOptions({ summary }, [
-        { event: this.event, overrides: this.overrides, attempt: n },
-      ]);
-      record = {
-        attempt: n,
-        trigger,
-        delayMs,
-        startedAt,
-        finishedAt: iso(),
-        ok: true,
-        resultId: result.resultId,
-      };
-      if (result.notes.length) record.notes = result.notes;
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      const error: ErrorSummary = summarizeFailure(err);
-      this.status.lastError = error;
-      record = { attempt: n, trigger, delayMs, startedAt, finishedAt: iso(), ok: false, error };
-    }
-    this.attempts.push(record);
-    // In the memo so `runs list` and the Web UI's list show attempts without asking each run.
-    upsertMemo({ attempts: this.attempts.length });
-    return record;
   }
 
   private recovered(attempt: AttemptRecord): Step {
@@ -421,62 +264,28 @@ class Remediation {
 
   private async escalateAndAwaitOperator(reason: string): Promise<Step> {
     const channels = this.policy.escalateTo;
-    const record: EscalationRecord = {
-      at: iso(),
-      reason,
-      channels: channels.map((c) => ({ name: c.name, type: c.type, ok: false, detail: 'sending' })),
-    };
+    const record = newEscalationRecord(reason, channels, iso());
     this.escalations.push(record);
     enterPhase(
       this.status,
       'escalated',
       `${reason}; notifying ${channels.map((c) => c.name).join(', ') || 'nobody (no channels)'}`,
     );
-
-    const notification =
-      this.event.detail.actionType === 'SEND_NOTIFICATION'
-        ? await describeNotification({ instanceId: this.instanceId, ruleId: this.event.detail.ruleId }).catch(
-            () => undefined,
-          )
-        : undefined;
-    const message = {
-      workflowId: workflowInfo().workflowId,
-      reason,
-      escalationNumber: this.escalations.length,
+    const deliveries = await notifyChannels({
       event: this.event,
-      policy: { name: this.policy.name, setHash: this.policy.setHash },
-      attempts: this.attempts.length,
-      ...(this.status.lastError
-        ? { lastError: { name: this.status.lastError.name, message: this.status.lastError.message } }
-        : {}),
-      ...(notification ? { notification } : {}),
-    };
-    const delivery = new CancellationScope();
-    const deliveries = delivery.run(() =>
-      Promise.all(
-        channels.map((channel, i) =>
-          notifyChannel
-            .executeWithOptions({ summary: `Escalate via ${channel.name} (${channel.type})` }, [
-              { channel, message },
-            ])
-            .then(
-              (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
-              (err: unknown) => {
-                record.channels[i]!.detail = isCancellation(err)
-                  ? 'cancelled: an operator answered first'
-                  : summarizeFailure(err).message;
-              },
-            ),
-        ),
-      ),
-    );
-    const delivered = () => channels.length === 0 || record.channels.some((c) => c.ok);
+      instanceId: this.instanceId,
+      policy: this.policy,
+      channels,
+      reason,
+      record,
+      escalationNumber: this.escalations.length,
+      status: this.status,
+    });
     // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
-    await condition(() => this.pending !== undefined || delivered());
+    await condition(() => this.pending !== undefined || deliveries.delivered());
     const answered = await this.waitForAnswer(reason);
     // Channels still retrying are no longer needed once a person has answered (or the wait ran out).
-    delivery.cancel();
-    await deliveries;
+    await deliveries.stop();
     return answered ? this.actOnDecision() : this.unanswered(reason);
   }
 
@@ -487,7 +296,7 @@ class Remediation {
   /** True when an operator decided; false when the policy's operatorWait ran out. */
   private async waitForAnswer(reason: string): Promise<boolean> {
     if (this.pending) return true;
-    const waitMs = msToNumber(this.policy.operatorWait);
+    const waitMs = this.timings.operatorWaitMs;
     this.status.awaitingOperatorUntil = iso(now() + waitMs);
     enterPhase(
       this.status,

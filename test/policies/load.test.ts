@@ -85,9 +85,11 @@ describe('resolving a policy', () => {
         honorRetryDelay: true,
       },
       deadline: '2h',
+      deadlineMs: 7_200_000, // durations are resolved to milliseconds here, once
       retryNonRetryable: true,
       escalateTo: [{ name: 'ops-bus', type: 'eventbridge', eventBusName: 'connect-ops' }],
       operatorWait: '7d',
+      operatorWaitMs: 604_800_000,
       reissue: {},
     });
   });
@@ -106,6 +108,7 @@ describe('resolving a policy', () => {
     );
     expect(set.policies[0]!.resolved.capacity).toEqual({
       maxWait: '2h',
+      maxWaitMs: 7_200_000,
       then: 'retry',
       source: 'probe',
       quota: 2500, // the built-in default (AWS's default active-tasks quota) still merges in

@@ -75,7 +75,13 @@ describe('the shipped policies', () => {
       set,
       facts({ reasonCode: 'ServiceQuotaExceededException', error: QUOTA_MESSAGE }),
     );
-    expect(policy.capacity).toEqual({ maxWait: '6h', then: 'escalate', source: 'metrics', quota: 2500 });
+    expect(policy.capacity).toEqual({
+      maxWait: '6h',
+      maxWaitMs: 21_600_000,
+      then: 'escalate',
+      source: 'metrics',
+      quota: 2500,
+    });
   });
 });
 

@@ -1,0 +1,99 @@
+/**
+ * The escalation fan-out: every channel of the policy is notified in parallel (EventBridge, a
+ * Connect task, a webhook), each retried until it delivers. The remediation waits until at least
+ * one got through (or an operator answered first), and stops the rest once a person has answered.
+ */
+import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { RemediationActivities } from '../activities';
+import type { ConnectFailureEvent } from '../events/types';
+import type { ChannelConfig, ResolvedPolicy } from '../policies/types';
+import type { EscalationRecord, RemediationStatus } from './definitions';
+import { summarizeFailure } from './failures';
+
+// Nice to have: an escalation goes out without the notification content rather than waiting on it.
+const { describeNotification } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+});
+
+// No attempt limit: an escalation that cannot be delivered keeps trying (visible in the Web UI as
+// a pending activity with its last failure) until it gets through or an operator answers.
+const { notifyChannel } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+export interface EscalationRequest {
+  event: ConnectFailureEvent;
+  instanceId: string;
+  policy: Pick<ResolvedPolicy, 'name' | 'setHash'>;
+  channels: ChannelConfig[];
+  reason: string;
+  /** The run's escalations so far, this one included (it is `record`). */
+  record: EscalationRecord;
+  escalationNumber: number;
+  status: Pick<RemediationStatus, 'attempts' | 'lastError'>;
+}
+
+export interface ChannelDeliveries {
+  /** At least one channel delivered (or there are none): people know. */
+  delivered(): boolean;
+  /** Cancels the channels still retrying and waits for them to settle. */
+  stop(): Promise<void>;
+}
+
+export function newEscalationRecord(reason: string, channels: ChannelConfig[], at: string): EscalationRecord {
+  return {
+    at,
+    reason,
+    channels: channels.map((c) => ({ name: c.name, type: c.type, ok: false, detail: 'sending' })),
+  };
+}
+
+export async function notifyChannels(request: EscalationRequest): Promise<ChannelDeliveries> {
+  const { event, channels, record, status } = request;
+  const notification =
+    event.detail.actionType === 'SEND_NOTIFICATION'
+      ? await describeNotification({ instanceId: request.instanceId, ruleId: event.detail.ruleId }).catch(
+          () => undefined,
+        )
+      : undefined;
+  const message = {
+    workflowId: workflowInfo().workflowId,
+    reason: request.reason,
+    escalationNumber: request.escalationNumber,
+    event,
+    policy: { name: request.policy.name, setHash: request.policy.setHash },
+    attempts: status.attempts.length,
+    ...(status.lastError
+      ? { lastError: { name: status.lastError.name, message: status.lastError.message } }
+      : {}),
+    ...(notification ? { notification } : {}),
+  };
+  const scope = new CancellationScope();
+  const deliveries = scope.run(() =>
+    Promise.all(
+      channels.map((channel, i) =>
+        notifyChannel
+          .executeWithOptions({ summary: `Escalate via ${channel.name} (${channel.type})` }, [
+            { channel, message },
+          ])
+          .then(
+            (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
+            (err: unknown) => {
+              record.channels[i]!.detail = isCancellation(err)
+                ? 'cancelled: an operator answered first'
+                : summarizeFailure(err).message;
+            },
+          ),
+      ),
+    ),
+  );
+  return {
+    delivered: () => channels.length === 0 || record.channels.some((c) => c.ok),
+    stop: async () => {
+      scope.cancel();
+      await deliveries;
+    },
+  };
+}
