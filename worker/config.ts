@@ -2,8 +2,10 @@
  * The one place that reads the environment. Every process entry point calls `loadConfig()` once and
  * passes the result down, so modules stay testable and secrets never travel further than needed.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
@@ -22,9 +24,11 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const EnvSchema = z.object({
+  // Read by @temporalio/envconfig too (with TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_TLS_*…);
+  // listed here for `dev`'s "was an address given?" decision and the names this README documented first.
   TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: optionalString,
-  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_PROFILE: optionalString,
+  TEMPORAL_CONFIG_FILE: optionalString,
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
   TEMPORAL_TLS_CA: optionalString,
@@ -47,12 +51,15 @@ const EnvSchema = z.object({
 
 export interface TemporalConfig {
   address: string;
-  /** True when TEMPORAL_ADDRESS was set: `dev` then uses that server instead of starting one. */
+  /**
+   * True when TEMPORAL_ADDRESS, TEMPORAL_PROFILE or TEMPORAL_CONFIG_FILE was set: `dev` then uses
+   * that server instead of starting one (a `temporal.toml` found in its standard place does not count).
+   */
   addressExplicit: boolean;
   namespace: string;
   taskQueue: string;
-  apiKey?: string;
-  tls?: { certPath?: string; keyPath?: string; caPath?: string };
+  /** The rest of the connection profile (API key, TLS, gRPC metadata), as @temporalio/envconfig loads it. */
+  profile: Pick<ClientConfigProfile, 'apiKey' | 'tls' | 'grpcMeta'>;
   webUiUrl: string;
 }
 
@@ -62,7 +69,7 @@ export interface Config {
   ingress: { host: string; port: number; apiKey?: string; apiKeyHeader: string };
   aws: { region: string; connectEndpoint?: string; eventBridgeEndpoint?: string };
   simulator: { port: number };
-  /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise scripts/temporal-cli.ts searches. */
+  /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise dev/temporal-cli.ts searches. */
   temporalCli?: string;
   cacheDir: string;
   dataDir: string;
@@ -86,24 +93,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
-  const tls =
-    e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY || e.TEMPORAL_TLS_CA
-      ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA }
-      : undefined;
-  if (tls && Boolean(tls.certPath) !== Boolean(tls.keyPath)) {
-    throw new ConfigError(
-      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
-    );
-  }
+  const profile = temporalProfile(env, e);
   const cacheHome = e.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return {
     temporal: {
-      address: e.TEMPORAL_ADDRESS ?? 'localhost:7233',
-      addressExplicit: e.TEMPORAL_ADDRESS !== undefined,
-      namespace: e.TEMPORAL_NAMESPACE ?? 'default',
+      address: profile.address ?? 'localhost:7233',
+      addressExplicit: [e.TEMPORAL_ADDRESS, e.TEMPORAL_PROFILE, e.TEMPORAL_CONFIG_FILE].some(
+        (v) => v !== undefined,
+      ),
+      namespace: profile.namespace ?? 'default',
       taskQueue: e.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
-      apiKey: e.TEMPORAL_API_KEY,
-      tls,
+      profile: {
+        ...(profile.apiKey ? { apiKey: profile.apiKey } : {}),
+        ...(profile.tls ? { tls: profile.tls } : {}),
+        ...(profile.grpcMeta && Object.keys(profile.grpcMeta).length ? { grpcMeta: profile.grpcMeta } : {}),
+      },
       webUiUrl: (e.TEMPORAL_WEB_UI_URL ?? 'http://localhost:8233').replace(/\/+$/, ''),
     },
     policiesFile: path.resolve(e.POLICIES_FILE ?? path.join(PROJECT_ROOT, 'policies', 'policies.yaml')),
@@ -125,6 +129,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     secrets: (name) => env[name],
   };
+}
+
+/**
+ * The Temporal connection profile the way the `temporal` CLI finds it (@temporalio/envconfig): the
+ * `temporal.toml` profile named by TEMPORAL_PROFILE (or "default") from TEMPORAL_CONFIG_FILE or the
+ * standard location, overridden by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS_* — plus the certificate variables this project documented first.
+ */
+function temporalProfile(env: NodeJS.ProcessEnv, e: z.infer<typeof EnvSchema>): ClientConfigProfile {
+  const strings = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  if (e.TEMPORAL_CONFIG_FILE && !fs.existsSync(e.TEMPORAL_CONFIG_FILE)) {
+    throw new ConfigError(`TEMPORAL_CONFIG_FILE=${e.TEMPORAL_CONFIG_FILE}: no such file`);
+  }
+  let profile: ClientConfigProfile;
+  try {
+    profile = loadClientConfigProfile({ overrideEnvVars: strings });
+  } catch (err) {
+    const where = env.TEMPORAL_CONFIG_FILE ? ` (TEMPORAL_CONFIG_FILE=${env.TEMPORAL_CONFIG_FILE})` : '';
+    throw new ConfigError(`Temporal client profile${where}: ${(err as Error).message}`);
+  }
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError(
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS client certificate)',
+    );
+  }
+  if (e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA) {
+    profile.tls = {
+      ...profile.tls,
+      ...(e.TEMPORAL_TLS_CERT ? { clientCert: { path: e.TEMPORAL_TLS_CERT } } : {}),
+      ...(e.TEMPORAL_TLS_KEY ? { clientKey: { path: e.TEMPORAL_TLS_KEY } } : {}),
+      ...(e.TEMPORAL_TLS_CA ? { serverCACert: { path: e.TEMPORAL_TLS_CA } } : {}),
+    };
+  }
+  return profile;
 }
 
 /** Link to a run in the Temporal Web UI (dev server or Temporal Cloud style URL prefix). */

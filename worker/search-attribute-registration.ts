@@ -6,12 +6,8 @@
  * from any number of workers at once.
  */
 import { isGrpcServiceError, type ConnectionLike } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
-// Not re-exported from the package index; the SDK's own mapping keeps us off raw enum numbers.
-import {
-  encodeSearchAttributeIndexedValueType,
-  type SearchAttributeKey,
-} from '@temporalio/common/lib/search-attributes';
+import { SearchAttributeType, type defineSearchAttributeKey } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { REMEDIATION_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 export interface SearchAttributeRegistration {
@@ -34,7 +30,13 @@ export class SearchAttributeRegistrationError extends Error {
   }
 }
 
-type AnyKey = SearchAttributeKey<SearchAttributeType>;
+type AnyKey = ReturnType<typeof defineSearchAttributeKey<SearchAttributeType>>;
+
+/** The operator service's enum for a search attribute type: KEYWORD → INDEXED_VALUE_TYPE_KEYWORD. */
+const { IndexedValueType } = temporal.api.enums.v1;
+function indexedValueType(type: SearchAttributeType): number {
+  return IndexedValueType[`INDEXED_VALUE_TYPE_${type}`];
+}
 type Operator = Pick<ConnectionLike, 'operatorService'>;
 
 interface Comparison {
@@ -53,7 +55,7 @@ function typeLabel(type: SearchAttributeType): string {
 }
 
 function typeOfIndexedValue(indexed: number | undefined): SearchAttributeType | undefined {
-  return Object.values(SearchAttributeType).find((t) => encodeSearchAttributeIndexedValueType(t) === indexed);
+  return Object.values(SearchAttributeType).find((t) => indexedValueType(t) === indexed);
 }
 
 function serverMessage(err: unknown): string {
@@ -130,9 +132,7 @@ export async function ensureSearchAttributes(
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(
-        missing.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]),
-      ),
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, indexedValueType(k.type)])),
     });
   } catch (err) {
     // Another worker starting at the same moment may have added them first: that is success too.

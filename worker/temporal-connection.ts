@@ -1,38 +1,28 @@
 /**
  * Connection options for a local dev server, a self-hosted TLS cluster or Temporal Cloud (API key or
- * mTLS). Built from config only; the API key and key material never leave this module's callers.
+ * mTLS), built from the profile in config by @temporalio/envconfig's own mapping, so a
+ * `temporal.toml` profile means here what it means to the `temporal` CLI.
  */
-import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { toClientOptions } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalConfig } from './config';
 
-function tlsOptions(temporal: TemporalConfig) {
-  if (!temporal.tls && !temporal.apiKey) return undefined;
-  const tls = temporal.tls;
-  return {
-    ...(tls?.caPath ? { serverRootCACertificate: fs.readFileSync(tls.caPath) } : {}),
-    ...(tls?.certPath && tls.keyPath
-      ? { clientCertPair: { crt: fs.readFileSync(tls.certPath), key: fs.readFileSync(tls.keyPath) } }
-      : {}),
-  };
+/** Connection options from the loaded profile (TLS files are read here, at connect time). */
+export function nativeConnectionOptions(temporal: TemporalConfig): NativeConnectionOptions {
+  const { connectionOptions } = toClientOptions({ ...temporal.profile, address: temporal.address });
+  return Object.fromEntries(
+    Object.entries(connectionOptions).filter(([, value]) => value !== undefined),
+  ) as NativeConnectionOptions;
 }
 
 export function clientConnectionOptions(temporal: TemporalConfig): ConnectionOptions {
-  const tls = tlsOptions(temporal);
+  const { address, tls, apiKey, metadata } = nativeConnectionOptions(temporal);
   return {
-    address: temporal.address,
-    ...(tls ? { tls } : {}),
-    ...(temporal.apiKey ? { apiKey: temporal.apiKey } : {}),
-  };
-}
-
-export function nativeConnectionOptions(temporal: TemporalConfig): NativeConnectionOptions {
-  const tls = tlsOptions(temporal);
-  return {
-    address: temporal.address,
-    ...(tls ? { tls } : {}),
-    ...(temporal.apiKey ? { apiKey: temporal.apiKey } : {}),
+    address,
+    ...(tls !== undefined ? { tls } : {}),
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
   };
 }
 
