@@ -30,6 +30,14 @@ export interface ErrorSummary {
   retryAfterMs?: number;
   /** The call never got an answer from AWS (network, timeout): infrastructure, not a verdict. */
   transport?: boolean;
+  /** HTTP status of AWS's answer (200 for a PutEvents entry error). */
+  httpStatusCode?: number;
+  /** AWS asked us to slow down. */
+  throttled?: boolean;
+  /** The SDK says the fault is AWS's (5xx): transient whatever its name. */
+  serverFault?: boolean;
+  /** The worker's AWS credentials are missing, expired or not recognised. */
+  credentials?: boolean;
 }
 
 export interface AttemptRecord {

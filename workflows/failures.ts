@@ -1,15 +1,15 @@
 /**
- * What a failed re-issue means for the run. Decided on the AWS SDK error's `name` (carried as the
- * ApplicationFailure type), never on message text — except where AWS gives two different problems
- * the same name (ServiceQuotaExceededException: the active-tasks quota vs. the 12-task chain limit
- * on a PreviousContactId), where the message is the only evidence there is.
+ * What a failed re-issue means for the run, decided by the error's nature — the SDK's fault, the
+ * HTTP status, the throttling and credentials marks the activity recorded (AwsFailureDetails) —
+ * and by the SDK error's `name` where AWS models one. Never by message text: AWS documents none.
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { AwsFailureDetails } from '../events/aws-failure';
 import type { ErrorSummary } from './definitions';
 
 export type ReissueVerdict = 'retry' | 'wait-for-capacity' | 'escalate';
 
-/** AWS says: try again later. StartTaskContact, PutEvents (call and entry level). */
+/** AWS says: try again later (StartTaskContact, PutEvents at call and entry level, unmodelled 5xx). */
 const TRANSIENT = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
@@ -17,9 +17,10 @@ const TRANSIENT = new Set([
   'InternalException',
   'InternalFailure',
   'ServiceUnavailableException',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ]);
-
-export const CHAIN_LIMIT_PATTERN = /PreviousContactId/i;
 
 export function classifyReissueFailure(error: ErrorSummary): { verdict: ReissueVerdict; why: string } {
   if (error.transport) {
@@ -28,31 +29,50 @@ export function classifyReissueFailure(error: ErrorSummary): { verdict: ReissueV
       why: 'AWS could not be reached (retried by the activity, then by the policy)',
     };
   }
+  if (error.credentials) {
+    return {
+      verdict: 'escalate',
+      why: `the worker's AWS credentials are missing, expired or not recognised (${error.name}): fix them, then retry`,
+    };
+  }
+  if (error.throttled) return { verdict: 'retry', why: `AWS throttled the call (${error.name})` };
   if (TRANSIENT.has(error.name)) return { verdict: 'retry', why: `${error.name} is transient` };
   if (error.name === 'ServiceQuotaExceededException') {
-    return CHAIN_LIMIT_PATTERN.test(error.message)
-      ? { verdict: 'escalate', why: '12 tasks already share the PreviousContactId: waiting cannot fix that' }
-      : { verdict: 'wait-for-capacity', why: 'the active-tasks quota is full' };
+    // AWS documents two causes: the active-tasks quota, and 12 tasks sharing one PreviousContactId.
+    // Re-issues never set a PreviousContactId (the event carries no contact), so it is the quota.
+    return { verdict: 'wait-for-capacity', why: 'the active-tasks quota is full' };
   }
+  if (error.serverFault) {
+    return {
+      verdict: 'retry',
+      why: `${error.name} is a server fault (HTTP ${error.httpStatusCode ?? '5xx'}): transient`,
+    };
+  }
+  if (error.httpStatusCode === 408)
+    return { verdict: 'retry', why: `${error.name}: AWS timed out the request` };
   return { verdict: 'escalate', why: `${error.name} needs a person (configuration, permissions or input)` };
-}
-
-interface AwsFailureDetails {
-  retryAfterMs?: number;
 }
 
 /** An activity failure as the run records it. */
 export function summarizeFailure(err: unknown): ErrorSummary {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as AwsFailureDetails | undefined;
+    const details = (cause.details?.[0] ?? {}) as AwsFailureDetails;
+    const status = details.httpStatusCode;
+    const answered = status !== undefined || details.credentials === true;
     return {
       name: cause.type ?? 'Error',
       message: cause.message,
-      ...(details?.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
-      // Retryable application failures are the ones the activity retried and gave up on: the
-      // request never got an AWS answer (refused connection, DNS, socket timeout).
-      ...(cause.nonRetryable ? {} : { transport: true }),
+      ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
+      ...(status !== undefined ? { httpStatusCode: status } : {}),
+      ...(details.throttling ? { throttled: true } : {}),
+      ...((details.fault ?? (status !== undefined && status >= 500 ? 'server' : undefined)) === 'server'
+        ? { serverFault: true }
+        : {}),
+      ...(details.credentials ? { credentials: true } : {}),
+      // A retryable failure without an AWS answer is one the activity retried and gave up on: the
+      // request never reached AWS (refused connection, DNS, socket timeout).
+      ...(cause.nonRetryable || answered ? {} : { transport: true }),
     };
   }
   if (cause instanceof TimeoutFailure) {
