@@ -125,10 +125,12 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
         return { reset: true };
       });
 
-      admin.get('/instances', async () =>
-        state.instances.list().map((instance) => state.instanceView(instance)),
-      );
+      admin.get('/instances', async () => {
+        state.expireTasks();
+        return state.instances.list().map((instance) => state.instanceView(instance));
+      });
       admin.get<InstanceParams>('/instances/:instanceId', async (request) => {
+        state.expireTasks();
         const instance = state.instances.get(request.params.instanceId);
         if (!instance)
           throw new AdminError(404, 'NotFound', `instance ${request.params.instanceId} does not exist`);

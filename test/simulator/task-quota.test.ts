@@ -104,6 +104,7 @@ test('tasks complete by themselves after taskLifetimeMs', async () => {
   const { ContactId } = await startTask();
   await expect(startTask()).rejects.toBeInstanceOf(ServiceQuotaExceededException);
   await new Promise((resolve) => setTimeout(resolve, 150));
+  expect(await openTasks()).toBe(0);
   await expect(startTask()).resolves.toHaveProperty('ContactId');
   const task = await ctx.sim.admin.task(ContactId!);
   expect(task).toMatchObject({ status: 'COMPLETED', completedBy: 'lifetime' });
