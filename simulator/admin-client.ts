@@ -8,6 +8,8 @@ import type {
   FaultsView,
   InstanceDefinition,
   InstanceView,
+  OpenTasksRequest,
+  OpenTasksResult,
   QueueDefinition,
   RuleDefinition,
   SimulatedTask,
@@ -93,6 +95,14 @@ export class SimulatorAdminClient {
       options,
     );
     return completed;
+  }
+
+  /**
+   * Opens `count` tasks on an instance without StartTaskContact calls (not rate limited, not in the
+   * request log), as if the contact centre had opened them; refused if they would pass its quota.
+   */
+  addOpenTasks(instanceId: string, request: OpenTasksRequest): Promise<OpenTasksResult> {
+    return this.request('POST', `/instances/${encodeURIComponent(instanceId)}/open-tasks`, request);
   }
 
   /** Back to the seed and the settings the simulator started with; faults, tasks, events and logs cleared. */

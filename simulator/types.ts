@@ -177,12 +177,15 @@ export interface StartTaskContactRequestRecord {
 }
 
 export type TaskCompletion = 'lifetime' | 'admin' | 'StopContact';
+/** Who opened a task: a StartTaskContact call, or the admin API (`open-tasks`). */
+export type TaskOrigin = 'StartTaskContact' | 'admin';
 
 export interface SimulatedTask {
   contactId: string;
   instanceId: string;
   queueId: string;
   status: 'OPEN' | 'COMPLETED';
+  createdBy: TaskOrigin;
   createdAt: string;
   completedAt?: string;
   completedBy?: TaskCompletion;
@@ -237,6 +240,25 @@ export interface SimulatorStateSnapshot {
   events: Record<string, StoredEvent[]>;
   requestCounts: Record<string, OperationCounts>;
   requestLog: RequestLogEntry[];
+}
+
+/** `POST /_sim/instances/{id}/open-tasks`: tasks opened without a StartTaskContact call. */
+export interface OpenTasksRequest {
+  /** How many (1 to 100000). */
+  count: number;
+  /** The flow whose queue they wait in (default: the instance's first queue). */
+  contactFlowId?: string;
+  /** Or the queue itself. */
+  queueId?: string;
+  /** Task name (default "Opened by the admin API"). */
+  name?: string;
+}
+
+export interface OpenTasksResult {
+  instanceId: string;
+  contactIds: string[];
+  /** The instance's open tasks afterwards. */
+  openTasks: number;
 }
 
 export interface StateQuery {

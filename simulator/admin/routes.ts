@@ -1,11 +1,13 @@
 /**
- * The admin API under `/_sim`: inspect state, change settings, inject faults, complete tasks, add
- * resources, reset. JSON in and out; bad input answers 400 with the field and what was expected.
+ * The admin API under `/_sim`: inspect state, change settings, inject faults, open and complete
+ * tasks, add resources, reset. JSON in and out; bad input answers 400 with the field and what was
+ * expected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ConfigPatchSchema } from '../config';
 import { SimulatorStateError } from '../connect/instances';
+import { openTasks } from '../connect/open-tasks';
 import {
   ContactFlowSchema,
   describeIssues,
@@ -16,7 +18,13 @@ import {
 import { toTaskView } from '../connect/task-store';
 import { parseJsonObject } from '../protocol';
 import type { SimulatorState } from '../state';
-import { CompleteOldestSchema, EventsQuerySchema, FaultSpecSchema, StateQuerySchema } from './schemas';
+import {
+  CompleteOldestSchema,
+  EventsQuerySchema,
+  FaultSpecSchema,
+  OpenTasksSchema,
+  StateQuerySchema,
+} from './schemas';
 
 export const ADMIN_PREFIX = '/_sim';
 
@@ -158,6 +166,11 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
         return reply
           .code(201)
           .send(stateChange(() => state.instances.addRule(request.params.instanceId, rule)));
+      });
+
+      admin.post<InstanceParams>('/instances/:instanceId/open-tasks', async (request, reply) => {
+        const input = parse(OpenTasksSchema, bodyOf(request.body));
+        return reply.code(201).send(stateChange(() => openTasks(state, request.params.instanceId, input)));
       });
 
       admin.get('/events', async (request) => {

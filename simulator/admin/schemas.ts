@@ -84,6 +84,29 @@ export const CompleteOldestSchema = z.strictObject(
   { error: notAnObject('expected a JSON object { count?, instanceId? }') },
 );
 
+export const OpenTasksSchema = z
+  .strictObject(
+    {
+      count: z
+        .number({ error: 'expected how many tasks (an integer from 1 to 100000)' })
+        .int('expected how many tasks (an integer from 1 to 100000)')
+        .min(1, 'expected how many tasks (an integer from 1 to 100000)')
+        .max(100_000, 'expected at most 100000 tasks at once'),
+      contactFlowId: z.string({ error: 'expected a contact flow id of this instance' }).optional(),
+      queueId: z.string({ error: 'expected a queue id of this instance' }).optional(),
+      name: z
+        .string({ error: 'expected a task name (a string)' })
+        .min(1, 'expected a task name (a non-empty string)')
+        .max(512, 'expected a task name of at most 512 characters')
+        .optional(),
+    },
+    { error: notAnObject('expected a JSON object { count, contactFlowId?, queueId?, name? }') },
+  )
+  .refine((input) => input.contactFlowId === undefined || input.queueId === undefined, {
+    path: ['queueId'],
+    message: 'expected contactFlowId or queueId, not both',
+  });
+
 export const StateQuerySchema = z.object({
   tasks: z.enum(['all', 'open', 'none'], { error: 'expected tasks=all, open or none' }).optional(),
   instanceId: z.string().optional(),
