@@ -14,6 +14,7 @@ import type {
   RuleDefinition,
   SimulatedTask,
   SimulatorConfig,
+  SimulatorConfigPatch,
   SimulatorStateSnapshot,
   StateQuery,
   StoredEvent,
@@ -64,12 +65,15 @@ export class SimulatorAdminClient {
     return this.request('GET', '/config');
   }
 
-  /** Changes some settings; returns all of them. */
-  configure(patch: Partial<SimulatorConfig>): Promise<SimulatorConfig> {
+  /**
+   * Changes some settings; returns all of them. `rateLimits: "off"` lifts every rate limit, `"aws"`
+   * restores AWS's defaults, `{ StartTaskContact: { rate, burst } | null }` changes one.
+   */
+  configure(patch: SimulatorConfigPatch): Promise<SimulatorConfig> {
     return this.request('POST', '/config', patch);
   }
 
-  /** Adds faults (errors and entry errors queue up; rates and latencies replace per operation). */
+  /** Adds faults (errors and entry errors queue up; latencies replace per operation). */
   injectFaults(spec: FaultSpec): Promise<FaultsView> {
     return this.request('POST', '/faults', spec);
   }

@@ -117,7 +117,33 @@ export interface SimulatorConfig {
    * entry with ResourceNotFoundException.
    */
   knownEventBuses: string[] | null;
+  /**
+   * API rate limits in force for the account and Region, per operation (null = unlimited): AWS's
+   * defaults unless changed. Set with a RateLimitsSetting.
+   */
+  rateLimits: RateLimits;
 }
+
+/** A token bucket: up to `burst` calls at once, refilled at `rate` calls per second. */
+export interface RateLimit {
+  /** Calls per second (> 0). */
+  rate: number;
+  /** Bucket size (an integer >= 1). */
+  burst: number;
+}
+
+export type RateLimits = Record<SimulatedOperation, RateLimit | null>;
+
+/**
+ * How settings change the rate limits: `"off"` = every operation unlimited, `"aws"` = AWS's
+ * defaults again, or per operation a limit or null (unlimited); operations not named keep theirs.
+ */
+export type RateLimitsSetting = 'off' | 'aws' | Partial<Record<SimulatedOperation, RateLimit | null>>;
+
+/** What `POST /_sim/config` and `startSimulator({ config })` accept: any settings, to change. */
+export type SimulatorConfigPatch = Partial<Omit<SimulatorConfig, 'rateLimits'>> & {
+  rateLimits?: RateLimitsSetting;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Faults
@@ -143,8 +169,6 @@ export interface PutEventsEntryFault {
 export interface FaultSpec {
   errors?: OperationErrorFault[];
   entryErrors?: PutEventsEntryFault[];
-  /** Calls per second above which an operation answers ThrottlingException; null removes the limit. */
-  throttleTps?: Partial<Record<SimulatedOperation, number | null>>;
   /** Delay added before an operation answers; null removes it. */
   latencyMs?: Partial<Record<SimulatedOperation, number | null>>;
 }
@@ -153,7 +177,6 @@ export interface FaultSpec {
 export interface FaultsView {
   errors: (OperationErrorFault & { count: number })[];
   entryErrors: (PutEventsEntryFault & { count: number })[];
-  throttleTps: Partial<Record<SimulatedOperation, number>>;
   latencyMs: Partial<Record<SimulatedOperation, number>>;
 }
 

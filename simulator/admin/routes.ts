@@ -1,7 +1,7 @@
 /**
- * The admin API under `/_sim`: inspect state, change settings, inject faults, open and complete
- * tasks, add resources, reset. JSON in and out; bad input answers 400 with the field and what was
- * expected.
+ * The admin API under `/_sim`: inspect state, change settings (rate limits included), inject
+ * faults, open and complete tasks, add resources, reset. JSON in and out; bad input answers 400
+ * with the field and what was expected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -102,7 +102,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
       admin.get('/faults', async () => state.faults.view());
       admin.post('/faults', async (request) => {
-        state.faults.apply(parse(FaultSpecSchema, bodyOf(request.body)), state.now());
+        state.faults.apply(parse(FaultSpecSchema, bodyOf(request.body)));
         return state.faults.view();
       });
       admin.delete('/faults', async () => {

@@ -58,12 +58,13 @@ export const FaultSpecSchema = z.strictObject(
     entryErrors: z
       .array(PutEventsEntryFault, { error: 'expected a list of { errorCode, errorMessage?, count? }' })
       .optional(),
-    throttleTps: perOperation(
-      z
-        .number({ error: 'expected calls per second (a number > 0), or null' })
-        .positive('expected calls per second > 0')
-        .nullable(),
-    ).optional(),
+    // Replaced by the rate limits, which are always on: a clear refusal instead of "Unrecognized key".
+    throttleTps: z
+      .never({
+        error:
+          'throttleTps was replaced by rate limits: POST /_sim/config { "rateLimits": { <operation>: { rate, burst } } }',
+      })
+      .optional(),
     latencyMs: perOperation(
       z
         .number({ error: 'expected milliseconds (0 to 60000), or null' })
@@ -73,7 +74,7 @@ export const FaultSpecSchema = z.strictObject(
         .nullable(),
     ).optional(),
   },
-  { error: notAnObject('expected a JSON object { errors?, entryErrors?, throttleTps?, latencyMs? }') },
+  { error: notAnObject('expected a JSON object { errors?, entryErrors?, latencyMs? }') },
 );
 
 export const CompleteOldestSchema = z.strictObject(
