@@ -11,7 +11,9 @@ import type {
   OpenTasksRequest,
   OpenTasksResult,
   QueueDefinition,
+  RequestsInSecond,
   RuleDefinition,
+  SimulatedOperation,
   SimulatedTask,
   SimulatorConfig,
   SimulatorConfigPatch,
@@ -71,6 +73,12 @@ export class SimulatorAdminClient {
    */
   configure(patch: SimulatorConfigPatch): Promise<SimulatorConfig> {
     return this.request('POST', '/config', patch);
+  }
+
+  /** Calls per second of arrival, of one operation or all, from the request log (oldest first). */
+  requestsPerSecond(operation?: SimulatedOperation): Promise<RequestsInSecond[]> {
+    const search = operation !== undefined ? `?operation=${encodeURIComponent(operation)}` : '';
+    return this.request('GET', `/requests/per-second${search}`);
   }
 
   /** Adds faults (errors and entry errors queue up; latencies replace per operation). */

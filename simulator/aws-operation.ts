@@ -50,7 +50,7 @@ export function awsOperation(
     } catch (err) {
       sendAwsError(reply, asAwsError(service, err, log));
     }
-    recordCall(state, reply, { operation, startedAt, failedEntries, log });
+    recordCall(state, reply, { operation, startedAt, atMs: arrivedAtMs, failedEntries, log });
     return reply;
   };
 }
@@ -67,6 +67,8 @@ export function recordCall(
   call: {
     operation: SimulatedOperation | 'Unknown';
     startedAt: number;
+    /** When the call arrived (epoch ms); default: now. */
+    atMs?: number;
     failedEntries?: number;
     log?: (line: string) => void;
   },
@@ -75,8 +77,10 @@ export function recordCall(
   const errorType = reply.getHeader('x-amzn-ErrorType');
   const error = status >= 400 && typeof errorType === 'string' ? errorType : undefined;
   const durationMs = Math.round((performance.now() - call.startedAt) * 10) / 10;
+  const atMs = call.atMs ?? state.now();
   state.requestLog.record({
-    time: new Date(state.now()).toISOString(),
+    time: new Date(atMs).toISOString(),
+    atMs,
     operation: call.operation,
     status,
     ...(error !== undefined ? { error } : {}),

@@ -229,7 +229,9 @@ export interface StoredEvent {
 
 export interface RequestLogEntry {
   seq: number;
+  /** When the call arrived (ISO 8601); `atMs` is the same instant in epoch milliseconds. */
   time: string;
+  atMs: number;
   operation: SimulatedOperation | 'Unknown';
   status: number;
   /** AWS error name when the call failed as a whole. */
@@ -237,6 +239,15 @@ export interface RequestLogEntry {
   /** PutEvents: entries that failed while the call itself succeeded. */
   failedEntries?: number;
   durationMs: number;
+}
+
+/** Calls that arrived within one second (of those the request log still holds). */
+export interface RequestsInSecond {
+  /** Epoch seconds. */
+  second: number;
+  total: number;
+  /** Answered ThrottlingException. */
+  throttled: number;
 }
 
 export interface OperationCounts {

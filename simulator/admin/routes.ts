@@ -1,7 +1,7 @@
 /**
- * The admin API under `/_sim`: inspect state, change settings (rate limits included), inject
- * faults, open and complete tasks, add resources, reset. JSON in and out; bad input answers 400
- * with the field and what was expected.
+ * The admin API under `/_sim`: inspect state and the request log, change settings (rate limits
+ * included), inject faults, open and complete tasks, add resources, reset. JSON in and out; bad
+ * input answers 400 with the field and what was expected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -23,6 +23,7 @@ import {
   EventsQuerySchema,
   FaultSpecSchema,
   OpenTasksSchema,
+  PerSecondQuerySchema,
   StateQuerySchema,
 } from './schemas';
 
@@ -126,6 +127,11 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
         const tasks = state.tasks.oldestOpen(count, instanceId);
         for (const task of tasks) state.tasks.complete(task, 'admin', state.now());
         return { completed: tasks.map(toTaskView) };
+      });
+
+      admin.get('/requests/per-second', async (request) => {
+        const { operation } = parse(PerSecondQuerySchema, request.query);
+        return state.requestLog.perSecond(operation);
       });
 
       admin.post('/reset', async () => {

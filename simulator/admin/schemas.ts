@@ -108,6 +108,10 @@ export const OpenTasksSchema = z
     message: 'expected contactFlowId or queueId, not both',
   });
 
+export const PerSecondQuerySchema = z.object({
+  operation: Operation.optional(),
+});
+
 export const StateQuerySchema = z.object({
   tasks: z.enum(['all', 'open', 'none'], { error: 'expected tasks=all, open or none' }).optional(),
   instanceId: z.string().optional(),

@@ -111,6 +111,7 @@ describe('StartTaskContact: 2 per second, burst 5', () => {
       operation: 'StartTaskContact',
       status: 429,
       error: 'ThrottlingException',
+      atMs: clock.now(),
       time: new Date(clock.now()).toISOString(),
     });
   });
@@ -329,6 +330,40 @@ describe('changing the limits', () => {
     expect(error.message).toContain(
       'throttleTps: throttleTps was replaced by rate limits: POST /_sim/config',
     );
+  });
+});
+
+describe('requests per second, from the request log', () => {
+  test('total and throttled calls per second of arrival, per operation or all', async () => {
+    // Start on a whole second so that the calls below fall in two seconds exactly.
+    clock.advance(1000 - (clock.now() % 1000));
+    const first = clock.now() / 1000;
+    await outcomes(7, () => startTask());
+    await outcomes(2, describeRule);
+    clock.advance(1000);
+    await outcomes(3, () => startTask());
+
+    expect(await ctx.sim.admin.requestsPerSecond('StartTaskContact')).toEqual([
+      { second: first, total: 7, throttled: 2 },
+      { second: first + 1, total: 3, throttled: 1 },
+    ]);
+    expect(await ctx.sim.admin.requestsPerSecond('DescribeRule')).toEqual([
+      { second: first, total: 2, throttled: 0 },
+    ]);
+    expect(await ctx.sim.admin.requestsPerSecond()).toEqual([
+      { second: first, total: 9, throttled: 2 },
+      { second: first + 1, total: 3, throttled: 1 },
+    ]);
+    expect(await ctx.sim.admin.requestsPerSecond('PutEvents')).toEqual([]);
+  });
+
+  test('an unknown operation is refused, naming the field', async () => {
+    const response = await fetch(`${ctx.sim.endpoint}/_sim/requests/per-second?operation=StartTask`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: 'InvalidRequest',
+      message: expect.stringContaining('operation: expected an operation: StartTaskContact'),
+    });
   });
 });
 
