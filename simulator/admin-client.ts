@@ -8,10 +8,15 @@ import type {
   FaultsView,
   InstanceDefinition,
   InstanceView,
+  OpenTasksRequest,
+  OpenTasksResult,
   QueueDefinition,
+  RequestsInSecond,
   RuleDefinition,
+  SimulatedOperation,
   SimulatedTask,
   SimulatorConfig,
+  SimulatorConfigPatch,
   SimulatorStateSnapshot,
   StateQuery,
   StoredEvent,
@@ -62,12 +67,21 @@ export class SimulatorAdminClient {
     return this.request('GET', '/config');
   }
 
-  /** Changes some settings; returns all of them. */
-  configure(patch: Partial<SimulatorConfig>): Promise<SimulatorConfig> {
+  /**
+   * Changes some settings; returns all of them. `rateLimits: "off"` lifts every rate limit, `"aws"`
+   * restores AWS's defaults, `{ StartTaskContact: { rate, burst } | null }` changes one.
+   */
+  configure(patch: SimulatorConfigPatch): Promise<SimulatorConfig> {
     return this.request('POST', '/config', patch);
   }
 
-  /** Adds faults (errors and entry errors queue up; rates and latencies replace per operation). */
+  /** Calls per second of arrival, of one operation or all, from the request log (oldest first). */
+  requestsPerSecond(operation?: SimulatedOperation): Promise<RequestsInSecond[]> {
+    const search = operation !== undefined ? `?operation=${encodeURIComponent(operation)}` : '';
+    return this.request('GET', `/requests/per-second${search}`);
+  }
+
+  /** Adds faults (errors and entry errors queue up; latencies replace per operation). */
   injectFaults(spec: FaultSpec): Promise<FaultsView> {
     return this.request('POST', '/faults', spec);
   }
@@ -93,6 +107,14 @@ export class SimulatorAdminClient {
       options,
     );
     return completed;
+  }
+
+  /**
+   * Opens `count` tasks on an instance without StartTaskContact calls (not rate limited, not in the
+   * request log), as if the contact centre had opened them; refused if they would pass its quota.
+   */
+  addOpenTasks(instanceId: string, request: OpenTasksRequest): Promise<OpenTasksResult> {
+    return this.request('POST', `/instances/${encodeURIComponent(instanceId)}/open-tasks`, request);
   }
 
   /** Back to the seed and the settings the simulator started with; faults, tasks, events and logs cleared. */

@@ -84,19 +84,34 @@ export function knownErrorNames(service: AwsService): string[] {
 /** An error to answer with, exactly as AWS would send it. */
 export class AwsError extends Error {
   readonly status: number;
+  /**
+   * The body member carrying the message in a REST-JSON (Connect) answer: the service's own errors
+   * model `Message`; throttling by AWS's front door says `message`. (JSON 1.1 always says `message`.)
+   */
+  readonly messageMember: 'Message' | 'message';
 
   constructor(
     readonly service: AwsService,
     readonly errorName: string,
     message?: string,
     status?: number,
+    options: { messageMember?: 'Message' | 'message' } = {},
   ) {
     const info = CATALOGS[service][errorName];
     super(message ?? info?.defaultMessage ?? errorName);
     this.name = 'AwsError';
     this.status = status ?? info?.status ?? PROTOCOL_ERRORS[errorName] ?? 400;
+    this.messageMember = options.messageMember ?? 'Message';
   }
 }
+
+/**
+ * A call over the account's rate limit, as AWS throttles it before the service sees it: Connect
+ * answers 429 `{"message":"Rate exceeded"}`, EventBridge 400 `{"__type":"ThrottlingException",
+ * "message":"Rate exceeded"}`; `x-amzn-ErrorType: ThrottlingException` either way.
+ */
+export const rateExceeded = (service: AwsService) =>
+  new AwsError(service, 'ThrottlingException', 'Rate exceeded', undefined, { messageMember: 'message' });
 
 export const connectError = (name: ConnectErrorName, message?: string) =>
   new AwsError('connect', name, message);

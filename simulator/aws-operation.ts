@@ -1,11 +1,12 @@
 /**
- * What every simulated AWS call goes through: expire finished tasks, add injected latency, fail with
- * an injected error or throttle, run the operation, answer in the service's wire format, and log it.
- * Any unexpected exception becomes the service's internal error, so bad input never crashes it.
+ * What every simulated AWS call goes through: take a token from the account's rate limit for the
+ * operation (or be throttled), add injected latency, expire finished tasks, fail with an injected
+ * error, run the operation, answer in the service's wire format, and log it. Any unexpected
+ * exception becomes the service's internal error, so bad input never crashes it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { AwsError, type AwsService } from './aws-errors';
+import { AwsError, rateExceeded, type AwsService } from './aws-errors';
 import { sendAwsError, sendAwsResult } from './protocol';
 import type { SimulatorState } from './state';
 import type { SimulatedOperation } from './types';
@@ -32,12 +33,16 @@ export function awsOperation(
   const { service, operation } = route;
   return async (request, reply) => {
     const startedAt = performance.now();
+    const arrivedAtMs = state.now();
+    // Throttling happens in front of the service: a throttled call consumes no injected fault.
+    const admitted = state.rateLimits.tryTake(operation, arrivedAtMs);
     const delayMs = state.faults.latencyFor(operation);
     if (delayMs > 0) await sleep(delayMs);
-    state.expireTasks();
     let failedEntries: number | undefined;
     try {
-      const fault = state.faults.takeCallFault(operation, state.now());
+      if (!admitted) throw rateExceeded(service);
+      state.expireTasks();
+      const fault = state.faults.takeCallFault(operation);
       if (fault) throw new AwsError(service, fault.error, fault.message);
       const result = handler(request);
       failedEntries = failedEntryCountOf(result);
@@ -45,7 +50,7 @@ export function awsOperation(
     } catch (err) {
       sendAwsError(reply, asAwsError(service, err, log));
     }
-    recordCall(state, reply, { operation, startedAt, failedEntries, log });
+    recordCall(state, reply, { operation, startedAt, atMs: arrivedAtMs, failedEntries, log });
     return reply;
   };
 }
@@ -62,6 +67,8 @@ export function recordCall(
   call: {
     operation: SimulatedOperation | 'Unknown';
     startedAt: number;
+    /** When the call arrived (epoch ms); default: now. */
+    atMs?: number;
     failedEntries?: number;
     log?: (line: string) => void;
   },
@@ -70,8 +77,10 @@ export function recordCall(
   const errorType = reply.getHeader('x-amzn-ErrorType');
   const error = status >= 400 && typeof errorType === 'string' ? errorType : undefined;
   const durationMs = Math.round((performance.now() - call.startedAt) * 10) / 10;
+  const atMs = call.atMs ?? state.now();
   state.requestLog.record({
-    time: new Date(state.now()).toISOString(),
+    time: new Date(atMs).toISOString(),
+    atMs,
     operation: call.operation,
     status,
     ...(error !== undefined ? { error } : {}),

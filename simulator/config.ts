@@ -1,6 +1,7 @@
 /** Simulator settings: AWS's defaults, and the schema `POST /_sim/config` validates against. */
 import { z } from 'zod';
-import type { SimulatorConfig } from './types';
+import { defaultRateLimits } from './rate-limits';
+import { SIMULATED_OPERATIONS, type RateLimitsSetting, type SimulatorConfig } from './types';
 import { notAnObject } from './validation';
 
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
@@ -15,6 +16,7 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   requestLogSize: 1000,
   eventsPerBusLimit: 10_000,
   knownEventBuses: null,
+  rateLimits: defaultRateLimits('us-east-1'),
 };
 
 const MAX_RING_SIZE = 1_000_000;
@@ -26,6 +28,45 @@ const positiveInt = (what: string) =>
     .min(1, {
       error: `expected ${what} of at least 1`,
     });
+
+const RateLimitSchema = z
+  .strictObject(
+    {
+      rate: z
+        .number({ error: 'expected calls per second (a number > 0)' })
+        .positive('expected calls per second (a number > 0)'),
+      burst: positiveInt('a burst size'),
+    },
+    { error: notAnObject('expected { rate, burst }, or null for no limit') },
+  )
+  .nullable();
+
+const RATE_LIMITS_EXPECTED = `expected "off", "aws", or { <operation>: { rate, burst } | null } for operations ${SIMULATED_OPERATIONS.join(', ')}`;
+
+const RateLimitsPerOperation = z
+  .record(z.string(), RateLimitSchema, { error: RATE_LIMITS_EXPECTED })
+  .superRefine((limits, ctx) => {
+    for (const name of Object.keys(limits)) {
+      if (!(SIMULATED_OPERATIONS as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `expected an operation: ${SIMULATED_OPERATIONS.join(', ')}`,
+        });
+      }
+    }
+  });
+
+const RateLimitsSwitch = z.enum(['off', 'aws'], { error: RATE_LIMITS_EXPECTED });
+
+/** A string switches every limit (off, or AWS's defaults); an object changes the operations it names. */
+const RateLimitsSettingSchema = z.unknown().transform((value, ctx): RateLimitsSetting => {
+  const parsed =
+    typeof value === 'string' ? RateLimitsSwitch.safeParse(value) : RateLimitsPerOperation.safeParse(value);
+  if (parsed.success) return parsed.data as RateLimitsSetting;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: value } as never);
+  return z.NEVER;
+});
 
 export const ConfigPatchSchema = z
   .strictObject(
@@ -57,6 +98,7 @@ export const ConfigPatchSchema = z
           error: 'expected a list of event bus names, or null for any bus',
         })
         .nullable(),
+      rateLimits: RateLimitsSettingSchema,
     },
     { error: notAnObject('expected a JSON object of simulator settings') },
   )

@@ -1,56 +1,27 @@
 /**
  * Fault injection: the next N calls of an operation fail with a chosen AWS error, the next N
- * PutEvents entries fail with a chosen ErrorCode, calls above a rate are throttled, and answers are
- * delayed. Everything is O(1)-ish per call so a quota storm pays nothing for unused faults.
+ * PutEvents entries fail with a chosen ErrorCode, and answers are delayed. Everything is O(1)-ish
+ * per call so a quota storm pays nothing for unused faults. (Rate limits are not faults: AWS
+ * enforces them all the time; see rate-limits.ts.)
  */
 import type { FaultSpec, FaultsView, PutEventsEntryErrorCode, SimulatedOperation } from './types';
-
-/** A token bucket holding up to one second of calls: bursts up to `tps`, then `tps` per second. */
-class RateLimit {
-  private tokens: number;
-  private lastRefillMs: number;
-
-  constructor(
-    readonly tps: number,
-    nowMs: number,
-  ) {
-    this.tokens = Math.max(1, tps);
-    this.lastRefillMs = nowMs;
-  }
-
-  tryTake(nowMs: number): boolean {
-    const elapsedMs = Math.max(0, nowMs - this.lastRefillMs);
-    this.tokens = Math.min(Math.max(1, this.tps), this.tokens + (elapsedMs * this.tps) / 1000);
-    this.lastRefillMs = nowMs;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 export interface CallFault {
   error: string;
   message?: string;
 }
 
-export const THROTTLED_MESSAGE = 'Rate exceeded';
-
 export class FaultInjector {
   private errors: FaultsView['errors'] = [];
   private entryErrors: FaultsView['entryErrors'] = [];
-  private readonly rateLimits = new Map<SimulatedOperation, RateLimit>();
   private readonly latency = new Map<SimulatedOperation, number>();
 
-  apply(spec: FaultSpec, nowMs: number): void {
+  apply(spec: FaultSpec): void {
     for (const fault of spec.errors ?? []) {
       this.errors.push({ ...fault, count: fault.count ?? 1 });
     }
     for (const fault of spec.entryErrors ?? []) {
       this.entryErrors.push({ ...fault, count: fault.count ?? 1 });
-    }
-    for (const [operation, tps] of entriesOf(spec.throttleTps)) {
-      if (tps === null) this.rateLimits.delete(operation);
-      else this.rateLimits.set(operation, new RateLimit(tps, nowMs));
     }
     for (const [operation, ms] of entriesOf(spec.latencyMs)) {
       if (ms === null || ms === 0) this.latency.delete(operation);
@@ -61,7 +32,6 @@ export class FaultInjector {
   clear(): void {
     this.errors = [];
     this.entryErrors = [];
-    this.rateLimits.clear();
     this.latency.clear();
   }
 
@@ -69,8 +39,8 @@ export class FaultInjector {
     return this.latency.get(operation) ?? 0;
   }
 
-  /** The error this call must fail with, if any: an injected error first, then the rate limit. */
-  takeCallFault(operation: SimulatedOperation, nowMs: number): CallFault | undefined {
+  /** The injected error this call must fail with, if any. */
+  takeCallFault(operation: SimulatedOperation): CallFault | undefined {
     const index = this.errors.findIndex((fault) => fault.operation === operation);
     if (index >= 0) {
       const fault = this.errors[index]!;
@@ -78,8 +48,6 @@ export class FaultInjector {
       if (fault.count <= 0) this.errors.splice(index, 1);
       return { error: fault.error, ...(fault.message !== undefined ? { message: fault.message } : {}) };
     }
-    const limit = this.rateLimits.get(operation);
-    if (limit && !limit.tryTake(nowMs)) return { error: 'ThrottlingException', message: THROTTLED_MESSAGE };
     return undefined;
   }
 
@@ -99,9 +67,6 @@ export class FaultInjector {
     return {
       errors: this.errors.map((fault) => ({ ...fault })),
       entryErrors: this.entryErrors.map((fault) => ({ ...fault })),
-      throttleTps: Object.fromEntries(
-        [...this.rateLimits].map(([operation, limit]) => [operation, limit.tps]),
-      ),
       latencyMs: Object.fromEntries(this.latency),
     };
   }

@@ -7,6 +7,12 @@ export type { RunningSimulator, SimulatorOptions } from './server';
 export { SimulatorAdminClient, SimulatorAdminError } from './admin-client';
 export type { NewContactFlow, NewInstance, NewQueue, NewRule } from './admin-client';
 export { DEFAULT_CONFIG } from './config';
+export {
+  CONNECT_RATE_LIMITS,
+  PUT_EVENTS_TPS_BY_REGION,
+  PUT_EVENTS_TPS_ELSEWHERE,
+  defaultRateLimits,
+} from './rate-limits';
 export { SEED, defaultSeed, loadSeedFile, parseSeed, SeedError } from './seed';
 export {
   FLOW_NOT_IN_INSTANCE,

@@ -1,6 +1,7 @@
 /**
  * How each service puts answers on the wire. Connect speaks REST-JSON: the error name travels in the
- * `x-amzn-ErrorType` header and the body carries the modelled `Message` member. EventBridge speaks
+ * `x-amzn-ErrorType` header and the body carries the modelled `Message` member (`message` when AWS
+ * throttles the call before the service sees it). EventBridge speaks
  * JSON 1.1: the body carries `__type` and `message` (the header is sent too; the SDK reads either).
  */
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ export function sendAwsResult(reply: FastifyReply, service: AwsService, body: un
 export function sendAwsError(reply: FastifyReply, error: AwsError): FastifyReply {
   const body =
     error.service === 'connect'
-      ? { Message: error.message }
+      ? { [error.messageMember]: error.message }
       : { __type: error.errorName, message: error.message };
   return reply
     .code(error.status)

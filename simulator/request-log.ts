@@ -1,6 +1,6 @@
 /** Every AWS call the simulator answered: a capped log of the newest, and running counts per operation. */
 import { RingBuffer } from './ring-buffer';
-import type { OperationCounts, RequestLogEntry } from './types';
+import type { OperationCounts, RequestLogEntry, RequestsInSecond, SimulatedOperation } from './types';
 
 export class RequestLog {
   private readonly entries: RingBuffer<RequestLogEntry>;
@@ -28,6 +28,23 @@ export class RequestLog {
 
   newest(count?: number): RequestLogEntry[] {
     return this.entries.toArray(count);
+  }
+
+  /**
+   * Calls per second of arrival (of one operation, or all), oldest first, computed from the entries
+   * the log still holds; seconds without calls are left out.
+   */
+  perSecond(operation?: SimulatedOperation): RequestsInSecond[] {
+    const seconds = new Map<number, RequestsInSecond>();
+    for (const entry of this.entries.toArray()) {
+      if (operation !== undefined && entry.operation !== operation) continue;
+      const second = Math.floor(entry.atMs / 1000);
+      let bucket = seconds.get(second);
+      if (!bucket) seconds.set(second, (bucket = { second, total: 0, throttled: 0 }));
+      bucket.total += 1;
+      if (entry.error === 'ThrottlingException') bucket.throttled += 1;
+    }
+    return [...seconds.values()].sort((a, b) => a.second - b.second);
   }
 
   countsByOperation(): Record<string, OperationCounts> {

@@ -19,7 +19,7 @@ import { sendAwsError } from './protocol';
 import { validateConfigPatch } from './config';
 import { defaultSeed } from './seed';
 import { SimulatorState } from './state';
-import type { SimulatorConfig, SimulatorSeed } from './types';
+import type { SimulatorConfigPatch, SimulatorSeed } from './types';
 
 /** Larger than any valid request (PutEvents allows 256 KB of entries); beyond it: 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,9 +31,15 @@ export interface SimulatorOptions {
   port?: number;
   /** Instances, flows and rules to start with (default: simulator/seed.json). */
   seed?: SimulatorSeed;
-  config?: Partial<SimulatorConfig>;
+  /** Settings to start with (and return to on reset); rate limits default to AWS's. */
+  config?: SimulatorConfigPatch;
   /** Receives one line per AWS call and per unexpected error. */
   log?: (line: string) => void;
+  /**
+   * The clock (epoch ms) for rate limits, task times and the request log; default Date.now. Tests
+   * pass a manual one to step through refills and lifetimes without waiting.
+   */
+  now?: () => number;
 }
 
 export interface RunningSimulator {
@@ -48,7 +54,11 @@ export interface RunningSimulator {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  const state = new SimulatorState(options.seed ?? defaultSeed(), validateConfigPatch(options.config ?? {}));
+  const state = new SimulatorState(
+    options.seed ?? defaultSeed(),
+    validateConfigPatch(options.config ?? {}),
+    options.now,
+  );
   const app = buildSimulatorApp(state, options.log);
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();

@@ -1,13 +1,14 @@
 /**
- * Everything the simulator holds, in memory: settings, Connect instances and tasks, EventBridge
- * events, injected faults and the request log. `reset()` returns it to the seed and the settings it
- * started with.
+ * Everything the simulator holds, in memory: settings, rate limits, Connect instances and tasks,
+ * EventBridge events, injected faults and the request log. `reset()` returns it to the seed and the
+ * settings it started with.
  */
 import { DEFAULT_CONFIG, type ConfigPatch } from './config';
 import { InstanceRegistry, type StoredInstance } from './connect/instances';
 import { TaskStore, toTaskView } from './connect/task-store';
 import { EventStore } from './eventbridge/event-store';
 import { FaultInjector } from './faults';
+import { RateLimiter } from './rate-limits';
 import { RequestLog } from './request-log';
 import type {
   InstanceView,
@@ -23,23 +24,29 @@ export class SimulatorState {
   readonly tasks = new TaskStore();
   readonly events: EventStore;
   readonly faults = new FaultInjector();
+  readonly rateLimits: RateLimiter;
   readonly requestLog: RequestLog;
   /** When the seed was (re)loaded: the rules' CreatedTime. */
   loadedAtMs = 0;
 
   constructor(
     private readonly seed: SimulatorSeed,
-    private readonly initialConfig: Partial<SimulatorConfig> = {},
+    private readonly initialConfig: ConfigPatch = {},
     readonly now: () => number = Date.now,
   ) {
-    this.config = { ...DEFAULT_CONFIG, ...initialConfig };
+    const { rateLimits, ...settings } = initialConfig;
+    this.config = { ...DEFAULT_CONFIG, ...settings };
+    this.rateLimits = new RateLimiter(this.config.region, rateLimits, now());
+    this.config.rateLimits = this.rateLimits.effective();
     this.events = new EventStore(this.config.eventsPerBusLimit);
     this.requestLog = new RequestLog(this.config.requestLogSize);
     this.loadSeed();
   }
 
   reset(): void {
-    this.config = { ...DEFAULT_CONFIG, ...this.initialConfig };
+    const { rateLimits, ...settings } = this.initialConfig;
+    this.config = { ...DEFAULT_CONFIG, ...settings };
+    this.config.rateLimits = this.rateLimits.reset(this.config.region, rateLimits, this.now());
     this.instances.clear();
     this.tasks.clear();
     this.events.clear();
@@ -51,7 +58,9 @@ export class SimulatorState {
   }
 
   configure(patch: ConfigPatch): SimulatorConfig {
-    this.config = { ...this.config, ...patch };
+    const { rateLimits, ...settings } = patch;
+    this.config = { ...this.config, ...settings };
+    this.config.rateLimits = this.rateLimits.configure(this.config.region, rateLimits, this.now());
     if (patch.requestLogSize !== undefined) this.requestLog.resize(patch.requestLogSize);
     if (patch.eventsPerBusLimit !== undefined) this.events.setPerBusLimit(patch.eventsPerBusLimit);
     return this.config;
@@ -84,7 +93,7 @@ export class SimulatorState {
     const tasks =
       which === 'none' ? [] : this.tasks.list({ openOnly: which === 'open', instanceId: query.instanceId });
     return {
-      config: { ...this.config },
+      config: { ...this.config, rateLimits: this.rateLimits.effective() },
       faults: this.faults.view(),
       instances: this.instances.list().map((instance) => this.instanceView(instance)),
       tasks: tasks.map(toTaskView),

@@ -117,7 +117,33 @@ export interface SimulatorConfig {
    * entry with ResourceNotFoundException.
    */
   knownEventBuses: string[] | null;
+  /**
+   * API rate limits in force for the account and Region, per operation (null = unlimited): AWS's
+   * defaults unless changed. Set with a RateLimitsSetting.
+   */
+  rateLimits: RateLimits;
 }
+
+/** A token bucket: up to `burst` calls at once, refilled at `rate` calls per second. */
+export interface RateLimit {
+  /** Calls per second (> 0). */
+  rate: number;
+  /** Bucket size (an integer >= 1). */
+  burst: number;
+}
+
+export type RateLimits = Record<SimulatedOperation, RateLimit | null>;
+
+/**
+ * How settings change the rate limits: `"off"` = every operation unlimited, `"aws"` = AWS's
+ * defaults again, or per operation a limit or null (unlimited); operations not named keep theirs.
+ */
+export type RateLimitsSetting = 'off' | 'aws' | Partial<Record<SimulatedOperation, RateLimit | null>>;
+
+/** What `POST /_sim/config` and `startSimulator({ config })` accept: any settings, to change. */
+export type SimulatorConfigPatch = Partial<Omit<SimulatorConfig, 'rateLimits'>> & {
+  rateLimits?: RateLimitsSetting;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Faults
@@ -143,8 +169,6 @@ export interface PutEventsEntryFault {
 export interface FaultSpec {
   errors?: OperationErrorFault[];
   entryErrors?: PutEventsEntryFault[];
-  /** Calls per second above which an operation answers ThrottlingException; null removes the limit. */
-  throttleTps?: Partial<Record<SimulatedOperation, number | null>>;
   /** Delay added before an operation answers; null removes it. */
   latencyMs?: Partial<Record<SimulatedOperation, number | null>>;
 }
@@ -153,7 +177,6 @@ export interface FaultSpec {
 export interface FaultsView {
   errors: (OperationErrorFault & { count: number })[];
   entryErrors: (PutEventsEntryFault & { count: number })[];
-  throttleTps: Partial<Record<SimulatedOperation, number>>;
   latencyMs: Partial<Record<SimulatedOperation, number>>;
 }
 
@@ -177,12 +200,15 @@ export interface StartTaskContactRequestRecord {
 }
 
 export type TaskCompletion = 'lifetime' | 'admin' | 'StopContact';
+/** Who opened a task: a StartTaskContact call, or the admin API (`open-tasks`). */
+export type TaskOrigin = 'StartTaskContact' | 'admin';
 
 export interface SimulatedTask {
   contactId: string;
   instanceId: string;
   queueId: string;
   status: 'OPEN' | 'COMPLETED';
+  createdBy: TaskOrigin;
   createdAt: string;
   completedAt?: string;
   completedBy?: TaskCompletion;
@@ -203,7 +229,9 @@ export interface StoredEvent {
 
 export interface RequestLogEntry {
   seq: number;
+  /** When the call arrived (ISO 8601); `atMs` is the same instant in epoch milliseconds. */
   time: string;
+  atMs: number;
   operation: SimulatedOperation | 'Unknown';
   status: number;
   /** AWS error name when the call failed as a whole. */
@@ -211,6 +239,15 @@ export interface RequestLogEntry {
   /** PutEvents: entries that failed while the call itself succeeded. */
   failedEntries?: number;
   durationMs: number;
+}
+
+/** Calls that arrived within one second (of those the request log still holds). */
+export interface RequestsInSecond {
+  /** Epoch seconds. */
+  second: number;
+  total: number;
+  /** Answered ThrottlingException. */
+  throttled: number;
 }
 
 export interface OperationCounts {
@@ -237,6 +274,25 @@ export interface SimulatorStateSnapshot {
   events: Record<string, StoredEvent[]>;
   requestCounts: Record<string, OperationCounts>;
   requestLog: RequestLogEntry[];
+}
+
+/** `POST /_sim/instances/{id}/open-tasks`: tasks opened without a StartTaskContact call. */
+export interface OpenTasksRequest {
+  /** How many (1 to 100000). */
+  count: number;
+  /** The flow whose queue they wait in (default: the instance's first queue). */
+  contactFlowId?: string;
+  /** Or the queue itself. */
+  queueId?: string;
+  /** Task name (default "Opened by the admin API"). */
+  name?: string;
+}
+
+export interface OpenTasksResult {
+  instanceId: string;
+  contactIds: string[];
+  /** The instance's open tasks afterwards. */
+  openTasks: number;
 }
 
 export interface StateQuery {

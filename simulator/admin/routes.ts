@@ -1,11 +1,13 @@
 /**
- * The admin API under `/_sim`: inspect state, change settings, inject faults, complete tasks, add
- * resources, reset. JSON in and out; bad input answers 400 with the field and what was expected.
+ * The admin API under `/_sim`: inspect state and the request log, change settings (rate limits
+ * included), inject faults, open and complete tasks, add resources, reset. JSON in and out; bad
+ * input answers 400 with the field and what was expected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ConfigPatchSchema } from '../config';
 import { SimulatorStateError } from '../connect/instances';
+import { openTasks } from '../connect/open-tasks';
 import {
   ContactFlowSchema,
   describeIssues,
@@ -16,7 +18,14 @@ import {
 import { toTaskView } from '../connect/task-store';
 import { parseJsonObject } from '../protocol';
 import type { SimulatorState } from '../state';
-import { CompleteOldestSchema, EventsQuerySchema, FaultSpecSchema, StateQuerySchema } from './schemas';
+import {
+  CompleteOldestSchema,
+  EventsQuerySchema,
+  FaultSpecSchema,
+  OpenTasksSchema,
+  PerSecondQuerySchema,
+  StateQuerySchema,
+} from './schemas';
 
 export const ADMIN_PREFIX = '/_sim';
 
@@ -94,7 +103,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
       admin.get('/faults', async () => state.faults.view());
       admin.post('/faults', async (request) => {
-        state.faults.apply(parse(FaultSpecSchema, bodyOf(request.body)), state.now());
+        state.faults.apply(parse(FaultSpecSchema, bodyOf(request.body)));
         return state.faults.view();
       });
       admin.delete('/faults', async () => {
@@ -120,15 +129,22 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
         return { completed: tasks.map(toTaskView) };
       });
 
+      admin.get('/requests/per-second', async (request) => {
+        const { operation } = parse(PerSecondQuerySchema, request.query);
+        return state.requestLog.perSecond(operation);
+      });
+
       admin.post('/reset', async () => {
         state.reset();
         return { reset: true };
       });
 
-      admin.get('/instances', async () =>
-        state.instances.list().map((instance) => state.instanceView(instance)),
-      );
+      admin.get('/instances', async () => {
+        state.expireTasks();
+        return state.instances.list().map((instance) => state.instanceView(instance));
+      });
       admin.get<InstanceParams>('/instances/:instanceId', async (request) => {
+        state.expireTasks();
         const instance = state.instances.get(request.params.instanceId);
         if (!instance)
           throw new AdminError(404, 'NotFound', `instance ${request.params.instanceId} does not exist`);
@@ -156,6 +172,11 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
         return reply
           .code(201)
           .send(stateChange(() => state.instances.addRule(request.params.instanceId, rule)));
+      });
+
+      admin.post<InstanceParams>('/instances/:instanceId/open-tasks', async (request, reply) => {
+        const input = parse(OpenTasksSchema, bodyOf(request.body));
+        return reply.code(201).send(stateChange(() => openTasks(state, request.params.instanceId, input)));
       });
 
       admin.get('/events', async (request) => {

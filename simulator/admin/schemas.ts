@@ -58,12 +58,13 @@ export const FaultSpecSchema = z.strictObject(
     entryErrors: z
       .array(PutEventsEntryFault, { error: 'expected a list of { errorCode, errorMessage?, count? }' })
       .optional(),
-    throttleTps: perOperation(
-      z
-        .number({ error: 'expected calls per second (a number > 0), or null' })
-        .positive('expected calls per second > 0')
-        .nullable(),
-    ).optional(),
+    // Replaced by the rate limits, which are always on: a clear refusal instead of "Unrecognized key".
+    throttleTps: z
+      .never({
+        error:
+          'throttleTps was replaced by rate limits: POST /_sim/config { "rateLimits": { <operation>: { rate, burst } } }',
+      })
+      .optional(),
     latencyMs: perOperation(
       z
         .number({ error: 'expected milliseconds (0 to 60000), or null' })
@@ -73,7 +74,7 @@ export const FaultSpecSchema = z.strictObject(
         .nullable(),
     ).optional(),
   },
-  { error: notAnObject('expected a JSON object { errors?, entryErrors?, throttleTps?, latencyMs? }') },
+  { error: notAnObject('expected a JSON object { errors?, entryErrors?, latencyMs? }') },
 );
 
 export const CompleteOldestSchema = z.strictObject(
@@ -83,6 +84,33 @@ export const CompleteOldestSchema = z.strictObject(
   },
   { error: notAnObject('expected a JSON object { count?, instanceId? }') },
 );
+
+export const OpenTasksSchema = z
+  .strictObject(
+    {
+      count: z
+        .number({ error: 'expected how many tasks (an integer from 1 to 100000)' })
+        .int('expected how many tasks (an integer from 1 to 100000)')
+        .min(1, 'expected how many tasks (an integer from 1 to 100000)')
+        .max(100_000, 'expected at most 100000 tasks at once'),
+      contactFlowId: z.string({ error: 'expected a contact flow id of this instance' }).optional(),
+      queueId: z.string({ error: 'expected a queue id of this instance' }).optional(),
+      name: z
+        .string({ error: 'expected a task name (a string)' })
+        .min(1, 'expected a task name (a non-empty string)')
+        .max(512, 'expected a task name of at most 512 characters')
+        .optional(),
+    },
+    { error: notAnObject('expected a JSON object { count, contactFlowId?, queueId?, name? }') },
+  )
+  .refine((input) => input.contactFlowId === undefined || input.queueId === undefined, {
+    path: ['queueId'],
+    message: 'expected contactFlowId or queueId, not both',
+  });
+
+export const PerSecondQuerySchema = z.object({
+  operation: Operation.optional(),
+});
 
 export const StateQuerySchema = z.object({
   tasks: z.enum(['all', 'open', 'none'], { error: 'expected tasks=all, open or none' }).optional(),

@@ -70,6 +70,7 @@ export function startTaskContact(state: SimulatorState, rawBody: unknown): { Con
     contactId,
     instanceId,
     queueId: state.instances.queueForFlow(instance, flowId),
+    createdBy: 'StartTaskContact',
     createdAtMs: nowMs,
     ...(scheduledForMs !== undefined ? { scheduledForMs } : {}),
     request: toRecord(input, instanceId),

@@ -3,12 +3,13 @@
  * per instance, ClientTokens per instance, tasks per PreviousContactId. Open tasks are kept in
  * creation order, so expiring them after a lifetime only ever looks at the oldest ones.
  */
-import type { SimulatedTask, StartTaskContactRequestRecord, TaskCompletion } from '../types';
+import type { SimulatedTask, StartTaskContactRequestRecord, TaskCompletion, TaskOrigin } from '../types';
 
 export interface TaskRecord {
   contactId: string;
   instanceId: string;
   queueId: string;
+  createdBy: TaskOrigin;
   createdAtMs: number;
   completedAtMs?: number;
   completedBy?: TaskCompletion;
@@ -143,6 +144,7 @@ export function toTaskView(task: TaskRecord): SimulatedTask {
     instanceId: task.instanceId,
     queueId: task.queueId,
     status: task.completedAtMs === undefined ? 'OPEN' : 'COMPLETED',
+    createdBy: task.createdBy,
     createdAt: new Date(task.createdAtMs).toISOString(),
     ...(task.completedAtMs !== undefined ? { completedAt: new Date(task.completedAtMs).toISOString() } : {}),
     ...(task.completedBy !== undefined ? { completedBy: task.completedBy } : {}),

@@ -162,7 +162,7 @@ test('reset returns to the seed and the starting settings, and forgets tasks, ev
   );
   expect(state.tasks).toEqual([]);
   expect(state.events).toEqual({});
-  expect(state.faults).toEqual({ errors: [], entryErrors: [], throttleTps: {}, latencyMs: {} });
+  expect(state.faults).toEqual({ errors: [], entryErrors: [], latencyMs: {} });
   expect(state.requestLog).toEqual([]);
   expect(state.requestCounts).toEqual({});
 });

@@ -34,6 +34,11 @@ test('starts standalone, prints its endpoint, serves SDK calls and stops cleanly
     }),
   );
   connect.destroy();
+  // AWS's rate limits are on by default here too.
+  const config = (await (await fetch(`${endpoint}/_sim/config`)).json()) as {
+    rateLimits: Record<string, unknown>;
+  };
+  expect(config.rateLimits.StartTaskContact).toEqual({ rate: 2, burst: 5 });
   const task = (await (await fetch(`${endpoint}/_sim/tasks/${ContactId}`)).json()) as { status: string };
   expect(task.status).toBe('OPEN');
   await running.waitFor(/StartTaskContact 200 ok/);

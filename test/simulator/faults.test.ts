@@ -1,6 +1,6 @@
 /**
- * Fault injection (next N calls fail, throttling above a rate, added latency), how the SDK's own
- * retry logic reacts to each error, and the request log and counts that record it all.
+ * Fault injection (next N calls fail, added latency), how the SDK's own retry logic reacts to each
+ * error, and the request log and counts that record it all. Rate limits: rate-limits.test.ts.
  */
 import {
   DescribeRuleCommand,
@@ -58,23 +58,6 @@ test('injected errors for one operation queue up in the order given', async () =
   await expect(startTask()).rejects.toBeInstanceOf(ThrottlingException);
   await expectSdkError(startTask(), InvalidParameterException, { status: 400, message: 'second' });
   await expect(startTask()).resolves.toHaveProperty('ContactId');
-});
-
-test('calls above the configured rate are throttled; removing the limit lifts it', async () => {
-  await ctx.sim.admin.injectFaults({ throttleTps: { DescribeRule: 2 } });
-  const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => describeRule()));
-  const throttled = outcomes.filter((o) => o.status === 'rejected');
-  expect(outcomes.length - throttled.length).toBeGreaterThanOrEqual(2);
-  expect(outcomes.length - throttled.length).toBeLessThanOrEqual(3);
-  for (const outcome of throttled) {
-    const error = (outcome as PromiseRejectedResult).reason as ThrottlingException;
-    expect(error).toBeInstanceOf(ThrottlingException);
-    expect(error.$metadata.httpStatusCode).toBe(429);
-  }
-  expect((await ctx.sim.admin.state()).faults.throttleTps).toEqual({ DescribeRule: 2 });
-
-  await ctx.sim.admin.injectFaults({ throttleTps: { DescribeRule: null } });
-  await Promise.all(Array.from({ length: 8 }, () => describeRule()));
 });
 
 test('added latency delays the answer of that operation only', async () => {

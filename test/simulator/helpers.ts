@@ -70,6 +70,17 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
   return context;
 }
 
+/** A clock for `startSimulator({ now })` that moves only when told: rate-limit tests step through refills. */
+export class ManualClock {
+  constructor(private ms = Date.parse('2030-01-01T00:00:00.000Z')) {}
+
+  readonly now = () => this.ms;
+
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
 /** What every SDK service exception carries. */
 export interface SdkError extends Error {
   $fault: 'client' | 'server';

@@ -1,9 +1,11 @@
 /**
- * The active-tasks quota, ClientToken idempotency, the PreviousContactId chain limit and task
- * lifetimes — the behaviour the wait-for-capacity strategy and the quota-storm benchmark rely on.
+ * The active-tasks quota, ClientToken idempotency, the PreviousContactId chain limit, task
+ * lifetimes and tasks opened by the admin API — the behaviour the wait-for-capacity strategy and the
+ * quota-storm benchmark rely on.
  */
-import { ServiceQuotaExceededException } from '@aws-sdk/client-connect';
-import { SEED } from '../../simulator';
+import { GetCurrentMetricDataCommand, ServiceQuotaExceededException } from '@aws-sdk/client-connect';
+import { SEED, SimulatorAdminError } from '../../simulator';
+import { addStormInstance, fillToQuota } from '../../simulator/quota-storm';
 import { expectSdkError, useSimulator } from './helpers';
 
 const ctx = useSimulator();
@@ -104,6 +106,7 @@ test('tasks complete by themselves after taskLifetimeMs', async () => {
   const { ContactId } = await startTask();
   await expect(startTask()).rejects.toBeInstanceOf(ServiceQuotaExceededException);
   await new Promise((resolve) => setTimeout(resolve, 150));
+  expect(await openTasks()).toBe(0);
   await expect(startTask()).resolves.toHaveProperty('ContactId');
   const task = await ctx.sim.admin.task(ContactId!);
   expect(task).toMatchObject({ status: 'COMPLETED', completedBy: 'lifetime' });
@@ -116,4 +119,118 @@ test('completeOldestTasks frees capacity oldest first', async () => {
   const completed = await ctx.sim.admin.completeOldestTasks({ count: 2, instanceId: SEED.instanceId });
   expect(completed.map((task) => task.contactId)).toEqual(ids.slice(0, 2));
   expect(await openTasks()).toBe(1);
+});
+
+describe('tasks opened by the admin API (open before a storm)', () => {
+  const inQueue = async (instanceId: string, queueId: string) => {
+    const { MetricResults } = await ctx.aws.connect.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: [queueId], Channels: ['TASK'] },
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }],
+      }),
+    );
+    return MetricResults?.[0]?.Collections?.[0]?.Value;
+  };
+
+  test('count against the quota and show in the metrics, without a StartTaskContact call', async () => {
+    await ctx.sim.admin.configure({ activeTaskQuota: 3 });
+    const opened = await ctx.sim.admin.addOpenTasks(SEED.instanceId, {
+      count: 3,
+      contactFlowId: SEED.contactFlows.opsEscalation,
+    });
+    expect(opened).toMatchObject({ instanceId: SEED.instanceId, openTasks: 3 });
+    expect(opened.contactIds).toHaveLength(3);
+    expect(await ctx.sim.admin.task(opened.contactIds[0]!)).toMatchObject({
+      status: 'OPEN',
+      createdBy: 'admin',
+      queueId: SEED.queues.escalations,
+      request: { InstanceId: SEED.instanceId, ContactFlowId: SEED.contactFlows.opsEscalation },
+    });
+    expect(await inQueue(SEED.instanceId, SEED.queues.escalations)).toBe(3);
+
+    await expectSdkError(startTask(), ServiceQuotaExceededException, {
+      status: 402,
+      message: quotaMessage(3, 3),
+    });
+    // Only the refused call was a StartTaskContact request.
+    const { requestCounts } = await ctx.sim.admin.state({ tasks: 'none' });
+    expect(requestCounts.StartTaskContact).toMatchObject({ total: 1, succeeded: 0 });
+
+    const [oldest] = await ctx.sim.admin.completeOldestTasks({ instanceId: SEED.instanceId });
+    expect(oldest?.contactId).toBe(opened.contactIds[0]);
+    await expect(startTask()).resolves.toHaveProperty('ContactId');
+  });
+
+  test('honour taskLifetimeMs like any task', async () => {
+    await ctx.sim.admin.configure({ taskLifetimeMs: 100 });
+    const { contactIds } = await ctx.sim.admin.addOpenTasks(SEED.instanceId, { count: 2 });
+    expect(await openTasks()).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await openTasks()).toBe(0);
+    expect(await ctx.sim.admin.task(contactIds[1]!)).toMatchObject({
+      status: 'COMPLETED',
+      completedBy: 'lifetime',
+    });
+  });
+
+  test('never pass the quota: a request that would is refused whole', async () => {
+    await ctx.sim.admin.configure({ activeTaskQuota: 4 });
+    await startTask();
+    const error = await ctx.sim.admin.addOpenTasks(SEED.instanceId, { count: 4 }).then(
+      () => undefined,
+      (err: unknown) => err as SimulatorAdminError,
+    );
+    expect(error).toBeInstanceOf(SimulatorAdminError);
+    expect(error?.status).toBe(409);
+    expect(error?.message).toContain(
+      `instance ${SEED.instanceId} has 1 open tasks and an active-task quota of 4: 4 more would exceed it (at most 3)`,
+    );
+    expect(await openTasks()).toBe(1);
+  });
+
+  test.each([
+    [{ count: 0 }, 400, 'count: expected how many tasks (an integer from 1 to 100000)'],
+    [{ count: 'lots' }, 400, 'count: expected how many tasks (an integer from 1 to 100000)'],
+    [{ count: 1, queueId: 'no-such-queue' }, 400, 'queueId no-such-queue is not a queue of instance'],
+    [{ count: 1, contactFlowId: 'no-such-flow' }, 400, 'contactFlowId no-such-flow is not a contact flow'],
+    [
+      { count: 1, contactFlowId: SEED.contactFlows.taskTriage, queueId: SEED.queues.basic },
+      400,
+      'queueId: expected contactFlowId or queueId, not both',
+    ],
+  ])('refuses %j', async (input, status, message) => {
+    const error = await ctx.sim.admin.addOpenTasks(SEED.instanceId, input as never).then(
+      () => undefined,
+      (err: unknown) => err as SimulatorAdminError,
+    );
+    expect(error?.status).toBe(status);
+    expect(error?.message).toContain(message);
+  });
+
+  test('an unknown instance is 404', async () => {
+    const error = await ctx.sim.admin.addOpenTasks('no-such-instance', { count: 1 }).then(
+      () => undefined,
+      (err: unknown) => err as SimulatorAdminError,
+    );
+    expect(error?.status).toBe(404);
+  });
+
+  test('fillToQuota fills a storm instance of 2,500 in one quick request, spending no rate limit', async () => {
+    const instance = await addStormInstance(ctx.sim.admin, 2500);
+    const started = performance.now();
+    await fillToQuota(ctx.sim.endpoint, instance, 2500);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await openTasks(instance.instanceId)).toBe(2500);
+    const { requestCounts } = await ctx.sim.admin.state({ tasks: 'none' });
+    expect(requestCounts.StartTaskContact).toBeUndefined();
+    await expectSdkError(
+      startTask({ ContactFlowId: instance.contactFlowId }, instance.instanceId),
+      ServiceQuotaExceededException,
+      {
+        status: 402,
+        message: `Active tasks quota exceeded for instance ${instance.instanceId}: 2500 open tasks, quota 2500`,
+      },
+    );
+  });
 });
