@@ -103,13 +103,28 @@ export const statusQuery = defineQuery<RemediationStatus>('status');
 
 // ---- Task-capacity gate (one per Connect instance) -------------------------------------------
 
+export const CAPACITY_OVERFLOW_WORKFLOW_TYPE = 'taskCapacityOverflow';
+/** Overflow chunk n of an instance's gate: holds waiters beyond the gate's own queue (FIFO by chunk). */
+export const capacityOverflowWorkflowId = (instanceId: string, chunk: number): string =>
+  `${capacityGateWorkflowId(instanceId)}-overflow-${chunk}`;
+
 export interface CapacitySource {
   /** `metrics`: read open tasks from Connect's current metrics; `probe`: AIMD on re-issue results. */
   source: 'metrics' | 'probe';
   /** Active-tasks quota of the instance (metrics source). */
   quota?: number;
-  /** Queues to read metrics for (real Connect requires at least one). */
+  /** Queues to read metrics for (real Connect requires at least one); default: every queue. */
   queues?: string[];
+}
+
+/** The one capacity setting of an instance's gate (see `capacityForInstance` in policies/). */
+export interface GateSettings extends CapacitySource {
+  /** Grants per second at most: the engine's StartTaskContact budget, so permits never wait long. */
+  grantsPerSecond?: number;
+  /** The policy set it came from: the newest set a gate hears of wins. */
+  setHash?: string;
+  /** The policy whose capacity block set it (for `capacity` and explain). */
+  policy?: string;
 }
 
 export interface CapacityRequest extends CapacitySource {
@@ -117,9 +132,16 @@ export interface CapacityRequest extends CapacitySource {
   workflowId: string;
   /** Higher is admitted first; FIFO among equals. */
   priority: number;
+  /** When the run started waiting (ms): FIFO order, kept across gates and re-queues. */
+  since?: number;
+  /** The run's n-th capacity wait: grants for an older wait are stale and released unused. */
+  ticket?: number;
+  /** The instance's capacity setting, chosen by policy (absent from runs started before it existed). */
+  settings?: GateSettings;
 }
 
-export type PermitOutcome = 'created' | 'quota-exceeded' | 'failed' | 'unused';
+/** created: a task exists; quota-exceeded / transient: queue again in place; failed / unused: done. */
+export type PermitOutcome = 'created' | 'quota-exceeded' | 'transient' | 'failed' | 'unused';
 
 export interface PermitRelease {
   permitId: string;
@@ -127,9 +149,17 @@ export interface PermitRelease {
   outcome: PermitOutcome;
 }
 
+export interface CapacityGrant {
+  permitId: string;
+  /** The wait it answers (absent from gates started before tickets existed). */
+  ticket?: number;
+}
+
 export interface QueuePosition {
   /** 1-based place in the queue; 0 while holding a permit; undefined when unknown to the gate. */
   position?: number;
+  /** True when the run is held in an overflow chunk: it has at least `position` − 1 ahead of it. */
+  inOverflow?: boolean;
   queueLength: number;
   inFlight: number;
 }
@@ -137,7 +167,13 @@ export interface QueuePosition {
 export interface CapacityGateStatus {
   instanceId: string;
   source: CapacitySource;
+  /** The setting in force, with where it came from (absent on gates started before it existed). */
+  settings?: GateSettings;
+  /** Every waiting run: the gate's own queue plus its overflow chunks. */
   queueLength: number;
+  /** Of those, held in overflow chunks. */
+  overflowLength?: number;
+  overflowChunks?: number;
   inFlight: number;
   /** Probe source: current admission window. */
   window: number;
@@ -146,6 +182,14 @@ export interface CapacityGateStatus {
   created: number;
   quotaErrors: number;
   reclaimed: number;
+  /** Grants per minute, newest last: [minute start (ms), grants]. */
+  grantsPerMinute?: [number, number][];
+}
+
+/** The gate chain's identity (its first run id): a run checks it is still queued at the same gate. */
+export interface GateLineage {
+  running: boolean;
+  lineage?: string;
 }
 
 export const enqueueForCapacitySignal = defineSignal<[CapacityRequest]>('enqueue');
@@ -154,4 +198,16 @@ export const withdrawFromCapacitySignal = defineSignal<[{ workflowId: string }]>
 export const queuePositionQuery = defineQuery<QueuePosition, [string]>('position');
 export const capacityGateStatusQuery = defineQuery<CapacityGateStatus>('gateStatus');
 /** Sent by the gate to a waiting remediation run. */
-export const capacityGrantedSignal = defineSignal<[{ permitId: string }]>('capacityGranted');
+export const capacityGrantedSignal = defineSignal<[CapacityGrant]>('capacityGranted');
+
+/** Gate ↔ overflow chunk. */
+export interface OverflowWaiters {
+  chunk: number;
+  waiters: CapacityRequest[];
+  /** Waiters the chunk still holds after this hand-back. */
+  remaining: number;
+}
+export const holdInOverflowSignal = defineSignal<[CapacityRequest[]]>('hold');
+export const handBackSignal = defineSignal<[{ count: number }]>('handBack');
+export const sealOverflowSignal = defineSignal<[]>('seal');
+export const admitFromOverflowSignal = defineSignal<[OverflowWaiters]>('admitFromOverflow');

@@ -6,7 +6,7 @@ import { StartTaskContactCommand } from '@aws-sdk/client-connect';
 import { SEED } from '../../simulator';
 import { freePort } from '../../dev/temporal-dev-server';
 import { spawnCli, type CliProcess } from '../helpers/processes';
-import { sdkClients } from './helpers';
+import { sdkClients } from '../simulator/helpers';
 
 let running: CliProcess | undefined;
 
