@@ -12,10 +12,19 @@
  * - Missing credentials (the SDK found none, before any request) become a non-retryable failure
  *   that says so: retrying cannot fix them.
  * - Anything else — a refused connection, a socket timeout, a DNS failure — is rethrown unchanged
- *   so the activity's own retry policy retries it: infrastructure, not a verdict on the action.
+ *   so the activity's own retry policy retries it: infrastructure, not a verdict on the action —
+ *   until MAX_TRANSPORT_ATTEMPTS, after which it goes back to the workflow as `AwsUnreachable`.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwsFailureDetails } from '../events/aws-failure';
+
+/**
+ * Activities on the rate-limited AWS queues retry without an attempt limit (throttling must never
+ * cost a run its turn); a network fault that persists this many attempts goes back to the
+ * workflow instead, whose policy decides with durable timers.
+ */
+export const MAX_TRANSPORT_ATTEMPTS = 5;
 
 interface SdkServiceError extends Error {
   $metadata: { httpStatusCode?: number; requestId?: string };
@@ -111,8 +120,27 @@ export async function callAws<T>(operation: string, call: () => Promise<T>): Pro
   } catch (err) {
     if (isAwsServiceError(err)) throw awsServiceFailure(operation, err);
     if (err instanceof Error && err.name === NO_CREDENTIALS) throw noCredentialsFailure(operation, err);
+    if ((activityAttempt() ?? 0) >= MAX_TRANSPORT_ATTEMPTS) throw unreachableFailure(operation, err);
     throw err;
   }
+}
+
+/** The attempt number of the running activity (undefined outside an activity, e.g. in unit tests). */
+function activityAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return undefined;
+  }
+}
+
+function unreachableFailure(operation: string, err: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'AwsUnreachable',
+    message: `${operation}: AWS could not be reached in ${MAX_TRANSPORT_ATTEMPTS} attempts (${(err as Error).message})`,
+    nonRetryable: true,
+    details: [{ unreachable: true } satisfies AwsFailureDetails],
+  });
 }
 
 /** A failure AWS reported inside a 200 response (PutEvents entries). */

@@ -1,8 +1,9 @@
 /**
- * Side effects of the task-capacity gate: reading Connect's open tasks, and the client calls a
- * remediation run makes to join or inspect its instance's gate (signal-with-start starts the gate
- * on demand, atomically, so the first of a thousand concurrent failures creates it and the rest
- * queue up behind it).
+ * Side effects of the task-capacity gate: reading Connect's open tasks (GetCurrentMetricData over
+ * the instance's queues, ListQueues to know them), and the Temporal client calls a run or a gate
+ * makes about a gate: joining it (signal-with-start starts the gate on demand, atomically, so the
+ * first of a thousand concurrent failures creates it and the rest queue up behind it), checking it
+ * is still the same gate (its lineage), and asking which permit holders have ended.
  */
 import {
   GetCurrentMetricDataCommand,
@@ -10,7 +11,7 @@ import {
   type ConnectClient,
   type CurrentMetricName,
 } from '@aws-sdk/client-connect';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { callAws } from './aws-failures';
 
 /**
@@ -23,6 +24,12 @@ export const OPEN_TASK_METRICS: CurrentMetricName[] = [
   'SLOTS_ACTIVE',
 ];
 
+/** Tasks wait in standard queues and in agents' own queues (a task transferred to an agent). */
+const TASK_QUEUE_TYPES = ['STANDARD', 'AGENT'] as const;
+
+/** GetCurrentMetricData takes at most 100 queues per call. */
+export const QUEUES_PER_METRICS_CALL = 100;
+
 /**
  * How to reach an instance's gate. The workflow side owns these names (workflows/definitions.ts);
  * the worker hands them in, so activities stay free of workflow code.
@@ -34,7 +41,7 @@ export interface CapacityGateContract {
   positionQuery: string;
 }
 
-/** What a waiting run asks the gate for (the gate's own type, restated for this adapter). */
+/** What a waiting run asks the gate for (the gate's own CapacityRequest, restated for this adapter). */
 export interface GateEnqueueRequest {
   instanceId: string;
   workflowId: string;
@@ -42,6 +49,9 @@ export interface GateEnqueueRequest {
   source: 'metrics' | 'probe';
   quota?: number;
   queues?: string[];
+  since?: number;
+  ticket?: number;
+  settings?: object;
 }
 
 export interface GateQueuePosition {
@@ -55,15 +65,16 @@ export interface CapacityDeps {
   temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
 }
 
-/** GetCurrentMetricData takes at most 100 queues per call. */
-const QUEUES_PER_CALL = 100;
-
-async function listQueueIds(connect: ConnectClient, instanceId: string): Promise<string[]> {
+async function listQueueIds(
+  connect: ConnectClient,
+  instanceId: string,
+  types: readonly string[],
+): Promise<string[]> {
   const ids: string[] = [];
   await callAws('ListQueues', async () => {
     for await (const page of paginateListQueues(
       { client: connect },
-      { InstanceId: instanceId, QueueTypes: ['STANDARD'] },
+      { InstanceId: instanceId, QueueTypes: [...types] as ('STANDARD' | 'AGENT')[] },
     )) {
       for (const q of page.QueueSummaryList ?? []) if (q.Id) ids.push(q.Id);
     }
@@ -72,50 +83,120 @@ async function listQueueIds(connect: ConnectClient, instanceId: string): Promise
 }
 
 /**
- * An instance's queues change rarely, but the gate reads open tasks every second of a storm:
- * remember each instance's queue ids for a while instead of listing them on every read.
+ * Runs started before gates listed queues themselves read open tasks of every standard queue on
+ * each call: remember each instance's queue ids for a while instead of listing them every time.
  */
 const QUEUE_IDS_TTL_MS = 5 * 60_000;
 
-function cachedQueueIds(connect: ConnectClient) {
+function cachedStandardQueueIds(connect: ConnectClient) {
   const cache = new Map<string, { ids: string[]; at: number }>();
   return async (instanceId: string): Promise<string[]> => {
     const hit = cache.get(instanceId);
     if (hit && Date.now() - hit.at < QUEUE_IDS_TTL_MS) return hit.ids;
-    const ids = await listQueueIds(connect, instanceId);
+    const ids = await listQueueIds(connect, instanceId, ['STANDARD']);
     cache.set(instanceId, { ids, at: Date.now() });
     return ids;
   };
 }
 
 export function createCapacityActivities(deps: CapacityDeps) {
-  const instanceQueueIds = cachedQueueIds(deps.connect);
-  return {
-    /** Open tasks of the instance: the policy's queues, or every standard queue it has. */
-    async readOpenTasks({ instanceId, queues }: { instanceId: string; queues?: string[] }): Promise<number> {
-      const queueIds = queues?.length ? queues : await instanceQueueIds(instanceId);
-      let open = 0;
-      for (let i = 0; i < queueIds.length; i += QUEUES_PER_CALL) {
-        const response = await callAws('GetCurrentMetricData', () =>
-          deps.connect.send(
-            new GetCurrentMetricDataCommand({
-              InstanceId: instanceId,
-              Filters: { Channels: ['TASK'], Queues: queueIds.slice(i, i + QUEUES_PER_CALL) },
-              CurrentMetrics: OPEN_TASK_METRICS.map((Name) => ({ Name, Unit: 'COUNT' })),
-            }),
-          ),
-        );
-        for (const result of response.MetricResults ?? []) {
-          for (const c of result.Collections ?? []) open += c.Value ?? 0;
-        }
+  const standardQueueIds = cachedStandardQueueIds(deps.connect);
+  const gate = deps.temporal.capacityGate;
+  const client = deps.temporal.client;
+
+  async function openTasksOf(instanceId: string, queueIds: string[]): Promise<number> {
+    let open = 0;
+    for (let i = 0; i < queueIds.length; i += QUEUES_PER_METRICS_CALL) {
+      const response = await callAws('GetCurrentMetricData', () =>
+        deps.connect.send(
+          new GetCurrentMetricDataCommand({
+            InstanceId: instanceId,
+            Filters: { Channels: ['TASK'], Queues: queueIds.slice(i, i + QUEUES_PER_METRICS_CALL) },
+            CurrentMetrics: OPEN_TASK_METRICS.map((Name) => ({ Name, Unit: 'COUNT' })),
+          }),
+        ),
+      );
+      for (const result of response.MetricResults ?? []) {
+        for (const c of result.Collections ?? []) open += c.Value ?? 0;
       }
-      return Math.round(open);
+    }
+    return Math.round(open);
+  }
+
+  /** The gate chain's identity: its first run id, the same across continue-as-new. */
+  async function lineageOf(instanceId: string): Promise<{ running: boolean; lineage?: string }> {
+    try {
+      const description = await client.workflow.getHandle(gate.workflowId(instanceId)).describe();
+      const lineage = description.raw.workflowExecutionInfo?.firstRunId ?? undefined;
+      return { running: description.status.name === 'RUNNING', ...(lineage ? { lineage } : {}) };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { running: false };
+      throw err;
+    }
+  }
+
+  return {
+    /**
+     * Open tasks of the instance over `queueIds` (GetCurrentMetricData task queue; at most 100
+     * queues make one call). Without them (runs and gates from before), over every standard queue.
+     */
+    async readOpenTasks({
+      instanceId,
+      queues,
+      queueIds,
+    }: {
+      instanceId: string;
+      queues?: string[];
+      queueIds?: string[];
+    }): Promise<number> {
+      const ids = queueIds ?? (queues?.length ? queues : await standardQueueIds(instanceId));
+      return openTasksOf(instanceId, ids);
     },
 
+    /** Every queue that can hold the instance's tasks, agent queues included (ListQueues task queue). */
+    async listInstanceQueues({ instanceId }: { instanceId: string }): Promise<string[]> {
+      return listQueueIds(deps.connect, instanceId, TASK_QUEUE_TYPES);
+    },
+
+    /** Queues the run at its instance's gate (starting the gate if needed); returns the gate's lineage. */
+    async joinCapacityGate(request: GateEnqueueRequest): Promise<{ lineage?: string }> {
+      const { instanceId, ...waiter } = request;
+      await client.workflow.signalWithStart(gate.workflowType, {
+        workflowId: gate.workflowId(instanceId),
+        taskQueue: deps.temporal.taskQueue,
+        args: [{ instanceId }],
+        signal: gate.enqueueSignal,
+        signalArgs: [waiter],
+        staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
+      });
+      const { lineage } = await lineageOf(instanceId);
+      return lineage ? { lineage } : {};
+    },
+
+    /** Whether the instance's gate is running, and which gate chain it is. */
+    async capacityGateLineage({ instanceId }: { instanceId: string }) {
+      return lineageOf(instanceId);
+    },
+
+    /** Of these workflows, the ones that have ended (or never existed): their permits can be reclaimed. */
+    async endedWorkflows({ workflowIds }: { workflowIds: string[] }): Promise<string[]> {
+      const ended: string[] = [];
+      for (const workflowId of workflowIds) {
+        try {
+          const { status } = await client.workflow.getHandle(workflowId).describe();
+          if (status.name !== 'RUNNING') ended.push(workflowId);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) ended.push(workflowId);
+          else throw err;
+        }
+      }
+      return ended;
+    },
+
+    /** Runs started before lineages: signal-with-start only. */
     async enqueueForCapacity(request: GateEnqueueRequest): Promise<void> {
       const { instanceId, ...waiter } = request;
-      const gate = deps.temporal.capacityGate;
-      await deps.temporal.client.workflow.signalWithStart(gate.workflowType, {
+      await client.workflow.signalWithStart(gate.workflowType, {
         workflowId: gate.workflowId(instanceId),
         taskQueue: deps.temporal.taskQueue,
         args: [{ instanceId }],
@@ -125,6 +206,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
       });
     },
 
+    /** Runs started before position was read on demand: they still ask now and then. */
     async capacityQueuePosition({
       instanceId,
       workflowId,
@@ -132,8 +214,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
       instanceId: string;
       workflowId: string;
     }): Promise<GateQueuePosition> {
-      const gate = deps.temporal.capacityGate;
-      return deps.temporal.client.workflow
+      return client.workflow
         .getHandle(gate.workflowId(instanceId))
         .query<GateQueuePosition, [string]>(gate.positionQuery, workflowId);
     },

@@ -1,15 +1,26 @@
 /**
  * Every side effect the workflows need, built from injected clients so tests hand in clients
  * pointed at the simulator and production hands in real ones.
+ *
+ * Each activity that calls AWS makes calls of one operation only, so the worker can serve it on
+ * that operation's rate-limited task queue (AWS_OPERATION_ACTIVITIES below).
  */
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
+import type { AwsOperation } from '../policies/api-budgets';
 import { createCapacityActivities, type CapacityGateContract } from './capacity';
 import { createEscalationActivities, type HttpPost } from './escalation';
 import { createPolicyActivities, type PolicySource } from './policy';
 import { createReissueActivities } from './reissue';
-import { describeRuleAction, notificationContent, type NotificationContent } from './rules';
+import {
+  describeRuleAction,
+  describeRuleDefinition,
+  notificationContent,
+  RuleCache,
+  type NotificationContent,
+  type RuleDefinition,
+} from './rules';
 
 export interface ActivityDeps {
   connect: ConnectClient;
@@ -23,14 +34,42 @@ export interface ActivityDeps {
   secret: (envName: string) => string | undefined;
   /** Link to a run in the Temporal Web UI. */
   runUrl: (workflowId: string) => string;
+  /** Fresh rule definitions of this worker process (tests may hand in their own clock). */
+  rules?: RuleCache;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const rules = deps.rules ?? new RuleCache();
   return {
     ...createPolicyActivities(deps.policies),
     ...createReissueActivities(deps),
     ...createEscalationActivities(deps),
     ...createCapacityActivities(deps),
+
+    /** One DescribeRule call (DescribeRule task queue); the answer is also kept fresh in this process. */
+    async describeRule(rule: { instanceId: string; ruleId: string }): Promise<RuleDefinition> {
+      const definition = await describeRuleDefinition(deps.connect, rule);
+      rules.remember(definition);
+      return definition;
+    },
+
+    /**
+     * Local activity: the rule's definition if this process read it within RULE_CACHE_TTL_MS;
+     * `remember` stores one DescribeRule answered elsewhere, so every worker process learns it.
+     */
+    async cachedRule(request: {
+      instanceId: string;
+      ruleId: string;
+      remember?: RuleDefinition;
+    }): Promise<RuleDefinition | undefined> {
+      if (request.remember) {
+        rules.remember(request.remember);
+        return request.remember;
+      }
+      return rules.get(request.instanceId, request.ruleId);
+    },
+
+    /** Runs started before the rate budgets: the notification content, read by DescribeRule here. */
     async describeNotification(rule: {
       instanceId: string;
       ruleId: string;
@@ -42,3 +81,17 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type RemediationActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The activities each AWS operation's task queue serves: everything that calls that operation,
+ * and nothing else, so the queue's server-side rate limit is the operation's rate. `notifyChannel`
+ * serves two queues: the workflow routes an eventbridge channel to PutEvents and a connect-task
+ * channel to StartTaskContact.
+ */
+export const AWS_OPERATION_ACTIVITIES: Record<AwsOperation, (keyof RemediationActivities)[]> = {
+  StartTaskContact: ['startTaskContact', 'notifyChannel'],
+  DescribeRule: ['describeRule'],
+  GetCurrentMetricData: ['readOpenTasks'],
+  ListQueues: ['listInstanceQueues'],
+  PutEvents: ['putReissuedEvent', 'notifyChannel'],
+};

@@ -4,6 +4,7 @@
  * or break a running remediation, and replay never reads the file.
  */
 import { log } from '@temporalio/activity';
+import { withInstanceCapacity } from '../policies/instance-capacity';
 import { describeMiss, matchPolicy } from '../policies/match';
 import type { MatchFacts, ResolvedPolicy } from '../policies/types';
 import type { LoadedPolicySet } from '../policies/store.node';
@@ -22,7 +23,7 @@ export function createPolicyActivities(store: PolicySource) {
         setHash: set.hash,
         skipped: match.trace.map((miss) => `${miss.name}: ${miss.misses.map(describeMiss).join('; ')}`),
       });
-      return match.policy;
+      return withInstanceCapacity(set, match.policy, facts.instanceId);
     },
   };
 }

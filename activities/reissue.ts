@@ -1,18 +1,32 @@
 /**
  * Re-issues a failed rule action against Connect / EventBridge with the real AWS SDK clients.
  *
- * CREATE_TASK: DescribeRule → the rule's TaskAction → StartTaskContact, with a ClientToken derived
- * from the event id: an activity retry, a crashed worker or a later attempt can never create a
- * second task for the same failure (Connect keeps tokens for 7 days).
+ * CREATE_TASK: the rule's TaskAction → StartTaskContact, with a ClientToken derived from the event
+ * id: an activity retry, a crashed worker or a later attempt can never create a second task for
+ * the same failure (Connect keeps tokens for 7 days).
+ *
+ * `startTaskContact` and `putReissuedEvent` make exactly one AWS call each and run on their
+ * operation's rate-limited task queue; the workflow hands them the rule's definition (read once per
+ * rule while fresh, see rules.ts). `reissueCreateTask` / `reissueEventBridgeEvent` read the rule
+ * themselves: they serve runs started before the rate budgets existed, until those have drained.
  */
-import { StartTaskContactCommand, type ConnectClient, type Reference } from '@aws-sdk/client-connect';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  StartTaskContactCommand,
+  type ConnectClient,
+  type Reference,
+  type StartTaskContactCommandInput,
+} from '@aws-sdk/client-connect';
+import {
+  PutEventsCommand,
+  type EventBridgeClient,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { Context } from '@temporalio/activity';
 import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ReissueOverrides } from '../policies/types';
 import { callAws, entryFailure } from './aws-failures';
-import { describeRuleAction } from './rules';
+import { describeRuleAction, ruleActionDefinition, type RuleActionDefinition } from './rules';
 import { holdsVariableInjection, renderTemplate } from './templates';
 
 export interface ReissueInput {
@@ -25,6 +39,12 @@ export interface ReissueResult {
   /** ContactId of the task, or the EventBridge event id. */
   resultId: string;
   notes: string[];
+}
+
+/** A re-issue with the rule's action already read (the rate-budgeted path). */
+export interface ReissueWithRuleInput extends ReissueInput {
+  action: RuleActionDefinition;
+  ruleName?: string;
 }
 
 export const REMEDIATOR_EVENT_SOURCE = 'connect-remediator';
@@ -43,98 +63,128 @@ export interface ReissueDeps {
   runUrl: (workflowId: string) => string;
 }
 
-export function createReissueActivities(deps: ReissueDeps) {
+/** The StartTaskContact request for a re-issue: the rule's task, the policy's and operator's overrides. */
+export function taskRequest(
+  { event, overrides }: Pick<ReissueInput, 'event' | 'overrides'>,
+  task: RuleActionDefinition['task'] = {},
+  runUrl: string,
+): { request: StartTaskContactCommandInput; notes: string[] } {
+  const instanceId = instanceIdFromArn(event.detail.instanceArn) ?? '';
+  const name = overrides.name ? renderTemplate(overrides.name, event, instanceId) : task.name;
+  const description = overrides.description
+    ? renderTemplate(overrides.description, event, instanceId)
+    : task.description;
+  const notes: string[] = [];
+  if (holdsVariableInjection(name)) notes.push('Task name holds Connect variable injection; passed as is');
+  if (holdsVariableInjection(description)) {
+    notes.push('Task description holds Connect variable injection; passed as is');
+  }
+  const references: Record<string, Reference> = Object.fromEntries(
+    [...Object.entries(task.references ?? {}), ...Object.entries(overrides.references ?? {})].map(
+      ([key, r]) => [key, { Type: r.type as Reference['Type'], Value: r.value }],
+    ),
+  );
+  // Link to the run on the task, so whoever works it can read its story.
+  references['Remediation run'] = { Type: 'URL', Value: runUrl };
   return {
-    async reissueCreateTask({ event, overrides }: ReissueInput): Promise<ReissueResult> {
-      // Link to the run on the task, so whoever works it can read its story.
-      const runUrl = deps.runUrl(Context.current().info.workflowExecution?.workflowId ?? '');
-      const instanceId = instanceIdFromArn(event.detail.instanceArn) ?? '';
-      const { action } = await describeRuleAction(deps.connect, {
-        instanceId,
-        ruleId: event.detail.ruleId,
-        actionType: 'CREATE_TASK',
-      });
-      const task = action.TaskAction ?? { Name: undefined, ContactFlowId: undefined };
-      const name = overrides.name ? renderTemplate(overrides.name, event, instanceId) : task.Name;
-      const description = overrides.description
-        ? renderTemplate(overrides.description, event, instanceId)
-        : task.Description;
-      const notes: string[] = [];
-      if (holdsVariableInjection(name))
-        notes.push('Task name holds Connect variable injection; passed as is');
-      if (holdsVariableInjection(description)) {
-        notes.push('Task description holds Connect variable injection; passed as is');
-      }
-      const references: Record<string, Reference> = {
-        ...(task.References ?? {}),
-        ...Object.fromEntries(
-          Object.entries(overrides.references ?? {}).map(([key, r]) => [
-            key,
-            { Type: r.type, Value: r.value },
-          ]),
-        ),
-        'Remediation run': { Type: 'URL', Value: runUrl },
-      };
-      const result = await callAws('StartTaskContact', () =>
-        deps.connect.send(
-          new StartTaskContactCommand({
-            InstanceId: instanceId,
-            ContactFlowId: overrides.contactFlowId ?? task.ContactFlowId,
-            Name: (name ?? `Re-issued task for rule ${event.detail.ruleId}`).slice(0, NAME_MAX),
-            Description: description?.slice(0, DESCRIPTION_MAX),
-            References: references,
-            Attributes: { ...overrides.attributes, remediatedEventId: event.id },
-            ClientToken: taskClientToken(event.id),
-          }),
-        ),
+    request: {
+      InstanceId: instanceId,
+      ContactFlowId: overrides.contactFlowId ?? task.contactFlowId,
+      Name: (name ?? `Re-issued task for rule ${event.detail.ruleId}`).slice(0, NAME_MAX),
+      Description: description?.slice(0, DESCRIPTION_MAX),
+      References: references,
+      Attributes: { ...overrides.attributes, remediatedEventId: event.id },
+      ClientToken: taskClientToken(event.id),
+    },
+    notes,
+  };
+}
+
+/** The PutEvents entry for a re-issued GENERATE_EVENTBRIDGE_EVENT action. */
+export function reissuedEventEntry(
+  { event, overrides, attempt }: ReissueInput,
+  rule: { ruleName?: string; eventName?: string },
+): PutEventsRequestEntry {
+  return {
+    // Only AWS may emit `aws.connect`; consumers match the policy-named source instead.
+    Source: overrides.source ?? REMEDIATOR_EVENT_SOURCE,
+    DetailType: overrides.detailType ?? rule.eventName ?? 'Connect rule action re-issued',
+    EventBusName: overrides.eventBusName ?? 'default',
+    Resources: event.resources,
+    Detail: JSON.stringify({
+      ruleId: event.detail.ruleId,
+      ruleName: rule.ruleName,
+      actionName: rule.eventName,
+      triggerEvent: event.detail.triggerEvent,
+      instanceArn: event.detail.instanceArn,
+      originalEventId: event.id,
+      originalTime: event.time,
+      // PutEvents has no idempotency token: consumers dedupe on originalEventId.
+      remediationAttempt: attempt,
+    }),
+  };
+}
+
+export function createReissueActivities(deps: ReissueDeps) {
+  const runUrlOfCaller = () => deps.runUrl(Context.current().info.workflowExecution?.workflowId ?? '');
+
+  async function startTask(
+    input: Pick<ReissueInput, 'event' | 'overrides'>,
+    task: RuleActionDefinition['task'],
+  ) {
+    const { request, notes } = taskRequest(input, task, runUrlOfCaller());
+    const result = await callAws('StartTaskContact', () =>
+      deps.connect.send(new StartTaskContactCommand(request)),
+    );
+    return { resultId: result.ContactId ?? '', notes };
+  }
+
+  async function putEvent(entry: PutEventsRequestEntry): Promise<ReissueResult> {
+    const response = await callAws('PutEvents', () =>
+      deps.eventBridge.send(new PutEventsCommand({ Entries: [entry] })),
+    );
+    const result = response.Entries?.[0];
+    if ((response.FailedEntryCount ?? 0) > 0 || !result?.EventId) {
+      throw entryFailure(
+        'PutEvents',
+        result?.ErrorCode ?? 'PutEventsEntryFailed',
+        result?.ErrorMessage ?? 'the entry was not accepted',
       );
-      return { resultId: result.ContactId ?? '', notes };
+    }
+    return { resultId: result.EventId, notes: [] };
+  }
+
+  return {
+    /** One StartTaskContact call (StartTaskContact task queue). */
+    async startTaskContact(input: ReissueWithRuleInput): Promise<ReissueResult> {
+      return startTask(input, input.action.task);
     },
 
-    async reissueEventBridgeEvent({ event, overrides, attempt }: ReissueInput): Promise<ReissueResult> {
-      const instanceId = instanceIdFromArn(event.detail.instanceArn) ?? '';
+    /** One PutEvents call (PutEvents task queue). */
+    async putReissuedEvent(input: ReissueWithRuleInput): Promise<ReissueResult> {
+      return putEvent(
+        reissuedEventEntry(input, { ruleName: input.ruleName, eventName: input.action.eventName }),
+      );
+    },
+
+    /** Runs started before the rate budgets: DescribeRule and StartTaskContact in one activity. */
+    async reissueCreateTask(input: ReissueInput): Promise<ReissueResult> {
+      const { action } = await describeRuleAction(deps.connect, {
+        instanceId: instanceIdFromArn(input.event.detail.instanceArn) ?? '',
+        ruleId: input.event.detail.ruleId,
+        actionType: 'CREATE_TASK',
+      });
+      return startTask(input, ruleActionDefinition(action).task);
+    },
+
+    /** Runs started before the rate budgets: DescribeRule and PutEvents in one activity. */
+    async reissueEventBridgeEvent(input: ReissueInput): Promise<ReissueResult> {
       const { ruleName, action } = await describeRuleAction(deps.connect, {
-        instanceId,
-        ruleId: event.detail.ruleId,
+        instanceId: instanceIdFromArn(input.event.detail.instanceArn) ?? '',
+        ruleId: input.event.detail.ruleId,
         actionType: 'GENERATE_EVENTBRIDGE_EVENT',
       });
-      const detailType =
-        overrides.detailType ?? action.EventBridgeAction?.Name ?? 'Connect rule action re-issued';
-      const response = await callAws('PutEvents', () =>
-        deps.eventBridge.send(
-          new PutEventsCommand({
-            Entries: [
-              {
-                // Only AWS may emit `aws.connect`; consumers match the policy-named source instead.
-                Source: overrides.source ?? REMEDIATOR_EVENT_SOURCE,
-                DetailType: detailType,
-                EventBusName: overrides.eventBusName ?? 'default',
-                Resources: event.resources,
-                Detail: JSON.stringify({
-                  ruleId: event.detail.ruleId,
-                  ruleName,
-                  actionName: action.EventBridgeAction?.Name,
-                  triggerEvent: event.detail.triggerEvent,
-                  instanceArn: event.detail.instanceArn,
-                  originalEventId: event.id,
-                  originalTime: event.time,
-                  // PutEvents has no idempotency token: consumers dedupe on originalEventId.
-                  remediationAttempt: attempt,
-                }),
-              },
-            ],
-          }),
-        ),
-      );
-      const entry = response.Entries?.[0];
-      if ((response.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
-        throw entryFailure(
-          'PutEvents',
-          entry?.ErrorCode ?? 'PutEventsEntryFailed',
-          entry?.ErrorMessage ?? 'the entry was not accepted',
-        );
-      }
-      return { resultId: entry.EventId, notes: [] };
+      return putEvent(reissuedEventEntry(input, { ruleName, eventName: action.EventBridgeAction?.Name }));
     },
   };
 }

@@ -54,3 +54,101 @@ export function notificationContent(action: RuleAction): NotificationContent | u
     recipients: { userIds: n.Recipient?.UserIds ?? [], userTags: n.Recipient?.UserTags ?? {} },
   };
 }
+
+// ---- Rule definitions for re-issues, read once per rule while fresh --------------------------
+
+/** One action of a rule, as a re-issue needs it (our own shape: it is recorded in run histories). */
+export interface RuleActionDefinition {
+  actionType: string;
+  task?: {
+    name?: string;
+    description?: string;
+    contactFlowId?: string;
+    references?: Record<string, { type: string; value: string }>;
+  };
+  /** GENERATE_EVENTBRIDGE_EVENT: the event's name (the re-issued detail-type). */
+  eventName?: string;
+  notification?: NotificationContent;
+}
+
+export interface RuleDefinition {
+  instanceId: string;
+  ruleId: string;
+  ruleName?: string;
+  actions: RuleActionDefinition[];
+  /** When DescribeRule answered (ISO 8601). */
+  describedAt: string;
+}
+
+export function ruleActionDefinition(action: RuleAction): RuleActionDefinition {
+  const task = action.TaskAction;
+  const notification = notificationContent(action);
+  return {
+    actionType: action.ActionType ?? 'UNKNOWN',
+    ...(task
+      ? {
+          task: {
+            ...(task.Name !== undefined ? { name: task.Name } : {}),
+            ...(task.Description !== undefined ? { description: task.Description } : {}),
+            ...(task.ContactFlowId !== undefined ? { contactFlowId: task.ContactFlowId } : {}),
+            ...(task.References
+              ? {
+                  references: Object.fromEntries(
+                    Object.entries(task.References).map(([key, r]) => [
+                      key,
+                      { type: r.Type ?? 'STRING', value: r.Value ?? '' },
+                    ]),
+                  ),
+                }
+              : {}),
+          },
+        }
+      : {}),
+    ...(action.EventBridgeAction?.Name !== undefined ? { eventName: action.EventBridgeAction.Name } : {}),
+    ...(notification ? { notification } : {}),
+  };
+}
+
+export async function describeRuleDefinition(
+  connect: ConnectClient,
+  rule: { instanceId: string; ruleId: string },
+): Promise<RuleDefinition> {
+  const { Rule } = await callAws('DescribeRule', () =>
+    connect.send(new DescribeRuleCommand({ InstanceId: rule.instanceId, RuleId: rule.ruleId })),
+  );
+  return {
+    ...rule,
+    ...(Rule?.Name !== undefined ? { ruleName: Rule.Name } : {}),
+    actions: (Rule?.Actions ?? []).map(ruleActionDefinition),
+    describedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * How long a rule's definition is trusted without asking AWS again. A storm re-issues thousands of
+ * actions of a handful of rules: one DescribeRule per rule per minute (per worker process) instead
+ * of one per re-issue. An operator's retry always reads the rule anew (they may have just fixed it).
+ */
+export const RULE_CACHE_TTL_MS = 60_000;
+
+/** A worker process's fresh rule definitions (read by a local activity, filled after DescribeRule). */
+export class RuleCache {
+  private readonly rules = new Map<string, RuleDefinition>();
+
+  constructor(
+    private readonly ttlMs = RULE_CACHE_TTL_MS,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  get(instanceId: string, ruleId: string): RuleDefinition | undefined {
+    const rule = this.rules.get(`${instanceId}/${ruleId}`);
+    if (!rule) return undefined;
+    if (this.now() - Date.parse(rule.describedAt) < this.ttlMs) return rule;
+    this.rules.delete(`${instanceId}/${ruleId}`);
+    return undefined;
+  }
+
+  remember(rule: RuleDefinition): void {
+    this.rules.set(`${rule.instanceId}/${rule.ruleId}`, rule);
+  }
+}

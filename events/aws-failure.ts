@@ -14,4 +14,6 @@ export interface AwsFailureDetails {
   fault?: 'client' | 'server';
   /** The worker's AWS credentials are missing, expired or not recognised. */
   credentials?: boolean;
+  /** No answer from AWS at all, attempt after attempt (network): infrastructure, not a verdict. */
+  unreachable?: boolean;
 }

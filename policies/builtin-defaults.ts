@@ -19,12 +19,22 @@ export const BUILTIN_RETRY: RetrySettings = {
  */
 export const AWS_DEFAULT_ACTIVE_TASK_QUOTA = 2500;
 
+/** How often a queued run checks its gate is still there (AWS never sees it; Temporal does). */
+export const BUILTIN_LIVENESS_CHECK = '30m';
+
 export const BUILTIN_CAPACITY: CapacitySettings = {
   maxWait: '6h',
+  livenessCheck: BUILTIN_LIVENESS_CHECK,
   then: 'escalate',
   source: 'metrics',
   quota: AWS_DEFAULT_ACTIVE_TASK_QUOTA,
 };
+
+/**
+ * The engine's share of each AWS API rate limit: AWS's limits are per account and Region, shared
+ * with the contact centre's own integrations, so by default the engine leaves them half.
+ */
+export const BUILTIN_API_SHARE = 0.5;
 
 export const BUILTIN_DEADLINE = '24h';
 export const BUILTIN_OPERATOR_WAIT = '7d';

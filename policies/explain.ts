@@ -3,7 +3,9 @@
  * each earlier one did not match, the effective settings and the planned attempts. Pure: it uses
  * the same matcher and schedule arithmetic as the workflow, so the plan is the real one.
  */
+import { AWS_OPERATIONS } from './api-budgets';
 import { formatDuration } from './durations';
+import { withInstanceCapacity } from './instance-capacity';
 import { describeMiss, matchPolicy, type MatchResult } from './match';
 import type { PolicySet } from './policy-set';
 import { openingMove } from './opening-move';
@@ -22,7 +24,12 @@ export interface ExplainInput {
 const MAX_ROWS = 14;
 
 export function explainEvent(input: ExplainInput): { match: MatchResult; lines: string[] } {
-  const match = matchPolicy(input.set, input.facts);
+  const matched = matchPolicy(input.set, input.facts);
+  // What the resolvePolicy activity hands the run: the instance's one capacity setting included.
+  const match = {
+    ...matched,
+    policy: withInstanceCapacity(input.set, matched.policy, input.facts.instanceId),
+  };
   const lines = [
     ...eventSection(input),
     '',
@@ -34,9 +41,28 @@ export function explainEvent(input: ExplainInput): { match: MatchResult; lines: 
     '',
     'Plan',
     ...planSection(match.policy, input).map((line) => `  ${line}`),
+    '',
+    ...rateSection(input.set),
   ];
   return { match, lines };
 }
+
+/** The engine's AWS budgets: what a storm drains at, whatever the quota. */
+function rateSection(set: PolicySet): string[] {
+  const { share, rates } = set.apiRateLimits;
+  const rows = AWS_OPERATIONS.map(
+    (op) =>
+      `  ${`${op}:`.padEnd(22)}${round(set.apiBudgets[op])}/s (${Math.round(share * 100)}% of ${rates[op]}/s)`,
+  );
+  const perTask = set.apiBudgets.StartTaskContact;
+  return [
+    'AWS API budgets (apiRateLimits: all workers together; the rest of each limit is left to other callers)',
+    ...rows,
+    `  → re-issued tasks at most ${round(perTask)}/s: a storm of 10,000 needs at least ${formatDuration((10_000 / perTask) * 1000)}`,
+  ];
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
 
 function eventSection({ facts, eventId, retryHintMs }: ExplainInput): string[] {
   const retryable = facts.retryable === undefined ? 'unknown' : String(facts.retryable);
@@ -95,10 +121,14 @@ function settingsSection(policy: ResolvedPolicy): string[] {
     ['retryEvenIfNotRetryable', String(policy.retryNonRetryable)],
   ];
   if (policy.capacity) {
-    const { maxWait, then, source, quota, priority } = policy.capacity;
+    const { maxWait, then, source, quota, priority, queues, settingsFrom } = policy.capacity;
     const extras = [
       quota === undefined ? '' : `, quota ${quota}`,
+      queues === undefined ? '' : `, ${queues.length} queue(s)`,
       priority === undefined ? '' : `, priority ${priority}`,
+      settingsFrom && settingsFrom !== policy.name
+        ? `; the instance's setting comes from policy ${settingsFrom}`
+        : '',
     ];
     rows.push(['capacity', `wait up to ${maxWait} (source ${source}${extras.join('')}), then ${then}`]);
   }

@@ -1,4 +1,5 @@
 /** A loaded policy set as the matcher uses it: conditions compiled, settings resolved. Pure. */
+import type { ApiBudgets, ApiRateLimits } from './api-budgets';
 import type { ChannelConfig, ResolvedPolicy } from './types';
 
 /** The conditions of one policy; an absent condition matches everything. */
@@ -28,4 +29,8 @@ export interface PolicySet {
   hash: string;
   policies: CompiledPolicy[];
   channels: Record<string, ChannelConfig>;
+  /** AWS's rate limits as the file states them (defaults filled in), and the engine's share. */
+  apiRateLimits: ApiRateLimits;
+  /** The engine's requests per second per AWS operation: rate × share. */
+  apiBudgets: ApiBudgets;
 }

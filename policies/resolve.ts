@@ -10,6 +10,7 @@ import {
   BUILTIN_RETRY,
   BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE,
 } from './builtin-defaults';
+import { apiBudgets, apiRateLimits, type ApiBudgets } from './api-budgets';
 import { durationMs } from './durations';
 import type { PolicyIssue, PolicyPath } from './errors';
 import type { CompiledConditions, CompiledPolicy, PolicySet } from './policy-set';
@@ -80,6 +81,7 @@ function resolveEntry(
   defaults: PolicyDefaults,
   channels: Record<string, ChannelConfig>,
   hash: string,
+  budgets: ApiBudgets,
 ): { resolved: ResolvedPolicy; issues: PolicyIssue[] } {
   const path = ['policies', index];
   const issues: PolicyIssue[] = [];
@@ -112,7 +114,15 @@ function resolveEntry(
       entry.retryEvenIfNotRetryable ??
       defaults.retryEvenIfNotRetryable ??
       BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE,
-    ...opt('capacity', capacity && { ...capacity, maxWaitMs: durationMs(capacity.maxWait) }),
+    ...opt(
+      'capacity',
+      capacity && {
+        ...capacity,
+        maxWaitMs: durationMs(capacity.maxWait),
+        livenessCheckMs: durationMs(capacity.livenessCheck ?? BUILTIN_CAPACITY.livenessCheck!),
+        grantsPerSecond: budgets.StartTaskContact,
+      },
+    ),
     // Unknown names were reported by the semantic checks, so every name resolves here.
     escalateTo: channelNames.flatMap((name) => (channels[name] ? [channels[name]] : [])),
     operatorWait,
@@ -132,10 +142,29 @@ export function resolvePolicySet(
     channels[name] = channelConfig(name, entry);
 
   const issues = intervalIssue({ ...BUILTIN_RETRY, ...defaults.retry }, ['defaults', 'retry']);
+  const limits = apiRateLimits(file.apiRateLimits);
+  const budgets = apiBudgets(limits);
   const policies: CompiledPolicy[] = file.policies.map((entry, index) => {
-    const { resolved, issues: entryIssues } = resolveEntry(entry, index, defaults, channels, source.hash);
+    const { resolved, issues: entryIssues } = resolveEntry(
+      entry,
+      index,
+      defaults,
+      channels,
+      source.hash,
+      budgets,
+    );
     issues.push(...entryIssues);
     return { index, line: source.lineOf(['policies', index]), when: compileConditions(entry.when), resolved };
   });
-  return { set: { fileName: source.fileName, hash: source.hash, policies, channels }, issues };
+  return {
+    set: {
+      fileName: source.fileName,
+      hash: source.hash,
+      policies,
+      channels,
+      apiRateLimits: limits,
+      apiBudgets: budgets,
+    },
+    issues,
+  };
 }

@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import { KNOWN_ACTION_TYPES, KNOWN_TRIGGER_EVENTS } from '../events/types';
+import { AWS_DEFAULT_RATES, AWS_OPERATIONS } from './api-budgets';
 import {
+  BUILTIN_API_SHARE,
   BUILTIN_CAPACITY,
   BUILTIN_DEADLINE,
   BUILTIN_OPERATOR_WAIT,
@@ -213,6 +215,20 @@ export const CapacitySchema = z
         "The instance's active-tasks quota (used with source: metrics).",
         1_000_000,
       ).optional(),
+      queues: z
+        .array(text('a queue id'), expected('a list of queue ids'))
+        .min(1, expected('at least one queue id'))
+        .max(1_000, expected('at most 1000 queue ids'))
+        .describe(
+          'Queues whose open tasks count against the quota (metrics source). Default: every queue of the instance, agent queues included.',
+        )
+        .optional(),
+      livenessCheck: positiveDuration(
+        'How often a queued run checks that its gate still holds it (re-queuing at once at a new gate if not). At most 30m.',
+      )
+        .refine((value) => (parseDuration(value) ?? 0) <= 30 * 60_000, expected('a duration up to 30m'))
+        .meta({ default: BUILTIN_CAPACITY.livenessCheck })
+        .optional(),
       priority: z
         .number(expected('an integer'))
         .int(expected('an integer'))
@@ -404,6 +420,48 @@ export const ChannelSchema = z.discriminatedUnion(
   },
 );
 
+const operationRates = Object.fromEntries(
+  AWS_OPERATIONS.map((operation) => [
+    operation,
+    z
+      .number(expected('requests per second (a number above 0)'))
+      .positive(expected('requests per second (a number above 0)'))
+      .max(100_000, expected('requests per second up to 100000'))
+      .describe(
+        `${operation} requests per second your account may send (AWS default ${AWS_DEFAULT_RATES[operation]}).`,
+      )
+      .optional(),
+  ]),
+) as Record<(typeof AWS_OPERATIONS)[number], z.ZodOptional<z.ZodNumber>>;
+
+export const ApiRateLimitsSchema = z
+  .strictObject(
+    {
+      share: z
+        .number(expected('a fraction above 0 and up to 1'))
+        .positive(expected('a fraction above 0 and up to 1'))
+        .max(1, expected('a fraction above 0 and up to 1'))
+        .describe(
+          "The fraction of each AWS API rate limit the engine may use, all its workers together; the rest is left to the account's other callers.",
+        )
+        .meta({ default: BUILTIN_API_SHARE })
+        .optional(),
+      operations: z
+        .strictObject(
+          operationRates,
+          expected(`a map of operations (${AWS_OPERATIONS.join(', ')}) to requests per second`),
+        )
+        .describe(
+          "Your account's limits where AWS raised them (Service Quotas); the others keep AWS's defaults.",
+        )
+        .optional(),
+    },
+    expected('a map with share and operations'),
+  )
+  .describe(
+    "AWS API rate limits are per account and Region, shared by every caller: the engine's share of them.",
+  );
+
 export const PolicyFileSchema = z
   .strictObject(
     {
@@ -422,6 +480,7 @@ export const PolicyFileSchema = z
         )
         .describe('Escalation channels, each named once and referenced by name from escalateTo.')
         .optional(),
+      apiRateLimits: ApiRateLimitsSchema.optional(),
       policies: z
         .array(PolicySchema, expected('a list of policies'))
         .min(1, expected('at least one policy (the catch-all)'))

@@ -28,10 +28,21 @@ export interface CapacitySettings {
   source: 'metrics' | 'probe';
   /** Active-tasks quota of the instance (metrics source). */
   quota?: number;
-  /** Queue ids to read metrics for (real Connect's GetCurrentMetricData requires at least one). */
+  /** Queue ids to read metrics for (default: every queue of the instance, agent queues included). */
   queues?: string[];
   /** Higher is served first; FIFO among equals. */
   priority?: number;
+  /** How often a queued run checks that its gate still holds it (at most 30m). */
+  livenessCheck?: string;
+  /** `livenessCheck` in milliseconds (set where the policy is resolved). */
+  livenessCheckMs?: number;
+  /**
+   * Set by resolvePolicy for the event's instance (one setting per instance, whatever policy
+   * matched; see `capacityForInstance`): the policy `source`, `quota` and `queues` came from.
+   */
+  settingsFrom?: string;
+  /** Grants per second at most: the engine's StartTaskContact budget (set where resolved). */
+  grantsPerSecond?: number;
 }
 
 export type ChannelConfig =

@@ -22,6 +22,7 @@ import {
   enqueueForCapacitySignal,
   queuePositionQuery,
 } from '../workflows/definitions';
+import { AwsOperationWorkers } from './aws-operation-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
@@ -36,9 +37,18 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export type WorkflowBundle = WorkflowBundleWithSourceMap | { codePath: string };
 
+/**
+ * Workflows cached in memory per worker process. A storm parks thousands of runs at the capacity
+ * gate; an evicted run is replayed from its (short) history when its grant arrives, so a bounded
+ * cache keeps the process small (the SDK's default grows with the heap: thousands).
+ */
+export const MAX_CACHED_WORKFLOWS = 500;
+
 export interface RemediationWorkerHandle {
   worker: Worker;
   policies: PolicyStore;
+  /** The rate-limited workers of the AWS operations (one per operation). */
+  awsOperations: AwsOperationWorkers;
   /** Resolves when the worker stops; rejects if it fails. */
   running: Promise<void>;
   stop(): Promise<void>;
@@ -79,22 +89,53 @@ export async function startRemediationWorker(
       },
       ...options.depsOverride,
     };
+    const activities = createActivities(deps);
+    // The main queue serves the workflows, the local and Temporal-only activities, and — for runs
+    // started before the rate budgets — every activity; AWS calls of new runs go to the
+    // operation queues below.
     const worker = await Worker.create({
       connection: options.connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities(deps),
+      activities,
+      maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
       ...(options.workflowBundle
         ? { workflowBundle: options.workflowBundle }
         : { workflowsPath: WORKFLOWS_PATH }),
       ...(options.identity ? { identity: options.identity } : {}),
     });
-    const running = worker.run();
+    const awsOperations = new AwsOperationWorkers({
+      connection: options.connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities,
+      logger: logger.child({ component: 'aws-rate-budgets' }),
+      ...(options.identity ? { identity: options.identity } : {}),
+    });
+    try {
+      await awsOperations.apply(policies.current().set.apiBudgets);
+    } catch (err) {
+      await awsOperations.stop();
+      throw err;
+    }
+    // A saved policy edit that changes a budget applies to that operation's queue at once.
+    let applying = Promise.resolve();
+    const unsubscribe = policies.onReload((outcome) => {
+      if (outcome.status !== 'applied') return;
+      applying = applying
+        .then(() => awsOperations.apply(policies.current().set.apiBudgets))
+        .catch((err: unknown) => logger.error({ err }, 'could not apply the new AWS rate budgets'));
+    });
+    const running = Promise.race([worker.run(), awsOperations.failed]);
     return {
       worker,
       policies,
+      awsOperations,
       running,
       stop: async () => {
+        unsubscribe();
+        await applying;
+        await awsOperations.stop();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         policies.close();

@@ -1,285 +1,349 @@
 /**
- * taskCapacityGate — one per Connect instance (`task-capacity-<instanceId>`): a durable FIFO
- * semaphore in front of StartTaskContact, so a storm of quota failures drains at the pace the
- * quota frees up instead of every run hammering the API on its own timer.
+ * taskCapacityGate — one per Connect instance (`task-capacity-<instanceId>`): a durable semaphore
+ * in front of StartTaskContact, so a storm of quota failures drains at the pace the quota frees
+ * up and within the engine's StartTaskContact budget, instead of every run hammering the API.
  *
- * Waiting remediation runs `enqueue` (signal-with-start); the gate grants permits
- * (`capacityGranted` signal) to no more runs than the estimated free capacity; each run re-issues
- * its task and `release`s the permit with the outcome. Free capacity comes from Connect's current
- * metrics (quota − open tasks − permits in flight) or, when metrics are not configured or cannot
- * be read, from AIMD probing (grow the window while re-issues succeed, halve it on a quota error).
- * History stays bounded by continuing as new with the queue carried over.
+ * Runs join with signal-with-start (`enqueue`); the gate grants permits (`capacityGranted`) to no
+ * more runs than the free capacity — Connect's current metrics (quota − open tasks − permits out)
+ * or AIMD probing when metrics cannot be read — in batches of at most GRANT_BATCH signals per
+ * workflow task, paced at the StartTaskContact budget; each run re-issues its task and `release`s
+ * the permit with the outcome. Beyond HOT_LIMIT waiters, arrivals are parked in overflow chunks
+ * (capacity-overflow.ts) and handed back in order as the queue empties, so what the gate carries
+ * across continue-as-new stays small whatever the storm (capacity-gate-state.ts has the rules).
+ *
+ * Permits are reclaimed only from runs that have ended; a run still waiting for its re-issue to
+ * start (a busy worker, the rate limit) keeps its permit however long that takes.
  */
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  metricMeter,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
+import { awsActivities, onQueueOf } from './aws-calls';
+import { GateQueue, emptyGateState, fromV1State, type GateStateV2, type Grant } from './capacity-gate-state';
 import {
+  admitFromOverflowSignal,
+  CAPACITY_OVERFLOW_WORKFLOW_TYPE,
   capacityGateStatusQuery,
   capacityGrantedSignal,
+  capacityOverflowWorkflowId,
   enqueueForCapacitySignal,
+  handBackSignal,
+  holdInOverflowSignal,
   queuePositionQuery,
   releasePermitSignal,
+  sealOverflowSignal,
   withdrawFromCapacitySignal,
   type CapacityGateStatus,
-  type CapacityRequest,
-  type CapacitySource,
-  type PermitRelease,
+  type CapacityOverflowInput,
+  type WaiterRow,
 } from './definitions';
+import { runCapacityGateV1, type CapacityGateStateV1 } from './legacy/capacity-gate-v1';
+import { CAPACITY_GATE_V2 } from './patches';
 
-const { readOpenTasks } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', maximumAttempts: 3 },
+const { endedWorkflows } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
 
-/** How often to look again while the quota is full (GetCurrentMetricData allows a few TPS). */
-const POLL_INTERVAL_MS = 1_000;
-/** A permit whose run never reported back (crashed, cancelled) is reclaimed after this. */
-export const PERMIT_TIMEOUT_MS = 5 * 60_000;
+/** How often to look again while the quota is full (GetCurrentMetricData has its own budget). */
+const POLL_INTERVAL_MS = 500;
+/** Queue ids are listed again this often (queues change rarely; agents come and go). */
+const QUEUE_LIST_TTL_MS = 5 * 60_000;
+/** A permit out this long without a report: ask whether its run has ended. */
+const HOLDER_CHECK_MS = 5 * 60_000;
 /** An idle gate completes; the next storm starts a new one. */
 const IDLE_TIMEOUT_MS = 60_000;
-const MAX_COOLDOWN_MS = 30_000;
-/** Continue as new well before Temporal's history limits, carrying the queue. */
+/** Continue as new well before Temporal's history limits. */
 const MAX_HISTORY_EVENTS = 4_000;
-
-interface Waiter {
-  workflowId: string;
-  priority: number;
-  /** FIFO order among equal priorities; re-queued runs get a smaller one to keep their place. */
-  seq: number;
-}
-
-interface Permit {
-  permitId: string;
-  workflowId: string;
-  grantedAt: number;
-  waiter: Waiter;
-}
-
-export interface CapacityGateState {
-  source: CapacitySource;
-  queue: Waiter[];
-  permits: Permit[];
-  window: number;
-  nextSeq: number;
-  headSeq: number;
-  cooldownMs: number;
-  cooldownUntil: number;
-  stats: Pick<CapacityGateStatus, 'admitted' | 'created' | 'quotaErrors' | 'reclaimed'>;
-}
+/** Ids per `endedWorkflows` call. */
+const HOLDERS_PER_CHECK = 100;
 
 export interface CapacityGateInput {
   instanceId: string;
-  /** Present after continue-as-new. */
-  state?: CapacityGateState;
+  /** Present after continue-as-new: this gate's state, or the first gate's. */
+  state?: GateStateV2 | CapacityGateStateV1;
   /** History length that triggers continue-as-new (default 4000; tests use less). */
   maxHistoryEvents?: number;
 }
 
 export async function taskCapacityGate(input: CapacityGateInput): Promise<CapacityGateStatus> {
+  // Gates started before v2 replay the frozen first gate; their continue-as-new lands here.
+  if (!patched(CAPACITY_GATE_V2)) return runCapacityGateV1(input as Parameters<typeof runCapacityGateV1>[0]);
   return new CapacityGate(input).run();
 }
 
-/** Orders waiters: higher priority first, then FIFO. */
-function before(a: Waiter, b: Waiter): boolean {
-  return a.priority !== b.priority ? a.priority > b.priority : a.seq < b.seq;
+/** The gate's Prometheus metrics (the worker exports them; nothing is emitted while replaying). */
+function gateMetrics(instanceId: string) {
+  const meter = metricMeter.withTags({ instance: instanceId });
+  return {
+    queueLength: meter.createGauge(
+      'connect_remediator_gate_queue_length',
+      'int',
+      'runs',
+      'Runs waiting at the gate',
+    ),
+    permitsInFlight: meter.createGauge(
+      'connect_remediator_gate_permits_in_flight',
+      'int',
+      'permits',
+      'Permits out',
+    ),
+    grants: meter.createCounter('connect_remediator_gate_grants_total', 'grants', 'Permits granted'),
+    quotaErrors: meter.createCounter(
+      'connect_remediator_gate_quota_errors_total',
+      'errors',
+      'Re-issues that met a full quota despite a permit',
+    ),
+  };
 }
 
 class CapacityGate {
   private readonly instanceId: string;
   private readonly maxHistoryEvents: number;
-  private readonly state: CapacityGateState;
-  private readonly permits = new Map<string, Permit>();
+  private readonly queue: GateQueue;
   private changed = true;
   private lastOpenTasks?: number;
   /** Tasks our permits created since the last metrics read (not yet visible in it). */
   private createdSinceRead = 0;
   private lastReadAt = 0;
+  private queueIds?: { ids: string[]; at: number };
+  private metricsUnreadable = false;
+  private nextHolderCheckAt = 0;
+  private readonly metrics: ReturnType<typeof gateMetrics>;
 
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
+    this.metrics = gateMetrics(input.instanceId);
     this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
-    this.state = input.state ?? {
-      source: { source: 'probe' },
-      queue: [],
-      permits: [],
-      window: 1,
-      nextSeq: 1,
-      headSeq: 0,
-      cooldownMs: 0,
-      cooldownUntil: 0,
-      stats: { admitted: 0, created: 0, quotaErrors: 0, reclaimed: 0 },
-    };
-    for (const p of this.state.permits) this.permits.set(p.permitId, p);
-    setHandler(enqueueForCapacitySignal, (request) => this.enqueue(request));
-    setHandler(releasePermitSignal, (release) => this.release(release));
-    setHandler(withdrawFromCapacitySignal, ({ workflowId }) => this.withdraw(workflowId));
-    setHandler(queuePositionQuery, (workflowId) => this.position(workflowId));
+    const now = Date.now();
+    this.queue = new GateQueue(
+      input.state === undefined
+        ? emptyGateState(now)
+        : 'version' in input.state
+          ? input.state
+          : fromV1State(input.state, now),
+    );
+    setHandler(enqueueForCapacitySignal, (request) =>
+      this.touch(() => this.queue.enqueue(request, Date.now())),
+    );
+    setHandler(releasePermitSignal, (release) =>
+      this.touch(() => {
+        if (release.outcome === 'created') this.createdSinceRead++;
+        if (release.outcome === 'quota-exceeded') this.metrics.quotaErrors.add(1);
+        this.queue.release(release, Date.now());
+      }),
+    );
+    setHandler(withdrawFromCapacitySignal, ({ workflowId }) =>
+      this.touch(() => this.queue.withdraw(workflowId)),
+    );
+    setHandler(admitFromOverflowSignal, ({ chunk, waiters, remaining }) =>
+      this.touch(() => {
+        const { retire } = this.queue.admitFromOverflow(chunk, waiters, remaining);
+        if (retire !== undefined) void this.signalChunk(retire, 'seal');
+      }),
+    );
+    setHandler(queuePositionQuery, (workflowId) => ({
+      ...this.queue.position(workflowId),
+      queueLength: this.queue.state.queue.length + this.queue.overflowLength(),
+      inFlight: this.queue.inFlight,
+    }));
     setHandler(capacityGateStatusQuery, () => this.status());
+  }
+
+  private touch(change: () => unknown): void {
+    change();
+    this.changed = true;
   }
 
   async run(): Promise<CapacityGateStatus> {
     for (;;) {
-      this.reclaimExpiredPermits();
-      if (this.state.queue.length > 0) await this.admit();
+      await this.reclaimFromEndedRuns();
+      await this.admit();
+      await this.flushOverflow();
+      await this.refillFromOverflow();
       this.describe();
       if (this.shouldContinueAsNew()) {
         await condition(allHandlersFinished);
-        this.state.permits = [...this.permits.values()];
+        await this.flushOverflow();
         return continueAsNew<typeof taskCapacityGate>({
           instanceId: this.instanceId,
-          state: this.state,
+          state: this.queue.state,
           ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS
             ? { maxHistoryEvents: this.maxHistoryEvents }
             : {}),
         });
       }
       this.changed = false;
-      if (this.state.queue.length === 0 && this.permits.size === 0) {
-        if (!(await condition(() => this.changed, IDLE_TIMEOUT_MS))) return this.status();
+      if (this.queue.idle) {
+        if (!(await condition(() => this.changed, IDLE_TIMEOUT_MS))) {
+          await condition(allHandlersFinished);
+          if (this.queue.idle) return this.status();
+        }
       } else {
-        await condition(() => this.changed, this.nextWakeMs());
+        const wake = this.nextWakeMs();
+        if (wake > 0) await condition(() => this.changed, wake);
       }
     }
   }
 
-  private enqueue(request: CapacityRequest): void {
-    // The latest request's settings win: a policy edit applies to the gate from the next enqueue.
-    this.state.source = {
-      source: request.source,
-      ...(request.quota !== undefined ? { quota: request.quota } : {}),
-      ...(request.queues ? { queues: request.queues } : {}),
-    };
-    const already =
-      this.state.queue.some((w) => w.workflowId === request.workflowId) ||
-      [...this.permits.values()].some((p) => p.workflowId === request.workflowId);
-    if (!already)
-      this.insert({ workflowId: request.workflowId, priority: request.priority, seq: this.state.nextSeq++ });
-    this.changed = true;
-  }
+  // ---- granting ----------------------------------------------------------------------------
 
-  private insert(waiter: Waiter): void {
-    // Binary search keeps enqueue O(log n) comparisons in a storm of thousands.
-    let lo = 0;
-    let hi = this.state.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(this.state.queue[mid]!, waiter)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.state.queue.splice(lo, 0, waiter);
-  }
-
-  private release({ permitId, outcome }: PermitRelease): void {
-    const permit = this.permits.get(permitId);
-    if (!permit) return; // reclaimed already, or a duplicate report
-    this.permits.delete(permitId);
-    if (outcome === 'created') {
-      this.state.stats.created++;
-      this.createdSinceRead++;
-      this.state.window = Math.min(this.state.window + 1 / this.state.window, 100_000);
-      this.state.cooldownMs = 0;
-    } else if (outcome === 'quota-exceeded') {
-      // Our estimate was wrong: shrink, back off, and give the run its place back at the head.
-      this.state.stats.quotaErrors++;
-      this.state.window = Math.max(1, this.state.window / 2);
-      this.state.cooldownMs = Math.min(
-        Math.max(this.state.cooldownMs * 2, POLL_INTERVAL_MS),
-        MAX_COOLDOWN_MS,
-      );
-      this.state.cooldownUntil = Date.now() + this.state.cooldownMs;
-      this.insert({ ...permit.waiter, seq: --this.state.headSeq });
-    }
-    this.changed = true;
-  }
-
-  private withdraw(workflowId: string): void {
-    this.state.queue = this.state.queue.filter((w) => w.workflowId !== workflowId);
-    for (const [id, p] of this.permits) if (p.workflowId === workflowId) this.permits.delete(id);
-    this.changed = true;
-  }
-
-  private reclaimExpiredPermits(): void {
-    const now = Date.now();
-    for (const [id, p] of this.permits) {
-      if (now - p.grantedAt > PERMIT_TIMEOUT_MS) {
-        this.permits.delete(id);
-        this.state.stats.reclaimed++;
-      }
+  /** Grants batch by batch while capacity, pace and the queue allow. */
+  private async admit(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (this.queue.state.queue.length === 0 || this.queue.coolingDown(now)) return;
+      const grants = this.queue.takeGrants(await this.freeSlots(), now);
+      if (grants.length === 0) return;
+      await Promise.all(grants.map((grant) => this.grant(grant)));
+      this.metrics.grants.add(grants.length);
     }
   }
 
-  /** Free slots by the configured source; metrics that cannot be read fall back to probing. */
+  private grant({ permitId, workflowId, ticket }: Grant): Promise<void> {
+    return getExternalWorkflowHandle(workflowId)
+      .signal(capacityGrantedSignal, { permitId, ...(ticket !== null ? { ticket } : {}) })
+      .catch(() => this.queue.grantUndeliverable(permitId)); // the run is gone: nobody to admit
+  }
+
+  /** Free slots by the instance's setting; metrics that cannot be read fall back to probing. */
   private async freeSlots(): Promise<number> {
-    if (Date.now() < this.state.cooldownUntil) return 0;
-    const { source, quota } = this.state.source;
-    if (source === 'metrics' && quota !== undefined) {
+    const settings = this.queue.state.settings;
+    if (settings?.source === 'metrics' && settings.quota !== undefined) {
       const open = await this.openTasks();
-      if (open !== undefined) return Math.max(0, quota - open - this.permits.size);
+      if (open !== undefined) return Math.max(0, settings.quota - open - this.queue.inFlight);
     }
-    return Math.max(0, Math.floor(this.state.window) - this.permits.size);
+    return this.queue.probeFreeSlots();
   }
 
   /**
    * Open tasks, read at most once per poll interval (a burst of signals must not become a burst of
-   * GetCurrentMetricData calls); between reads, tasks our permits created are added to the last one.
+   * GetCurrentMetricData calls); between reads, tasks our permits created are added to the last.
    */
   private async openTasks(): Promise<number | undefined> {
-    if (this.lastOpenTasks !== undefined && Date.now() - this.lastReadAt < POLL_INTERVAL_MS) {
+    const now = Date.now();
+    if (this.lastOpenTasks !== undefined && now - this.lastReadAt < POLL_INTERVAL_MS) {
       return this.lastOpenTasks + this.createdSinceRead;
     }
     try {
-      this.lastOpenTasks = await readOpenTasks.executeWithOptions(
-        { summary: `Read open tasks of ${this.instanceId}` },
-        [
-          {
-            instanceId: this.instanceId,
-            ...(this.state.source.queues ? { queues: this.state.source.queues } : {}),
-          },
-        ],
-      );
+      const queueIds = await this.instanceQueueIds();
+      let open = 0;
+      for (let i = 0; i < queueIds.length; i += 100) {
+        open += await awsActivities.readOpenTasks.executeWithOptions(
+          onQueueOf('GetCurrentMetricData', `Read open tasks of ${this.instanceId}`),
+          [{ instanceId: this.instanceId, queueIds: queueIds.slice(i, i + 100) }],
+        );
+      }
+      this.lastOpenTasks = open;
       this.lastReadAt = Date.now();
       this.createdSinceRead = 0;
-      return this.lastOpenTasks;
+      this.metricsUnreadable = false;
+      return open;
     } catch {
       this.lastOpenTasks = undefined; // unreadable (permissions, outage): probe instead
+      this.metricsUnreadable = true;
       return undefined;
     }
   }
 
-  private async admit(): Promise<void> {
-    const free = Math.min(await this.freeSlots(), this.state.queue.length);
-    if (free <= 0) return;
-    const admitted = this.state.queue.splice(0, free);
-    const now = Date.now();
-    const grants = admitted.map((waiter) => {
-      const permit: Permit = {
-        permitId: `${waiter.workflowId}#${this.state.stats.admitted++}`,
-        workflowId: waiter.workflowId,
-        grantedAt: now,
-        waiter,
-      };
-      this.permits.set(permit.permitId, permit);
-      return getExternalWorkflowHandle(waiter.workflowId)
-        .signal(capacityGrantedSignal, { permitId: permit.permitId })
-        .catch(() => this.permits.delete(permit.permitId)); // the run is gone: nobody to admit
-    });
-    await Promise.all(grants);
+  private async instanceQueueIds(): Promise<string[]> {
+    const configured = this.queue.state.settings?.queues;
+    if (configured?.length) return configured;
+    if (this.queueIds && Date.now() - this.queueIds.at < QUEUE_LIST_TTL_MS) return this.queueIds.ids;
+    const ids = await awsActivities.listInstanceQueues.executeWithOptions(
+      onQueueOf('ListQueues', `List the queues of ${this.instanceId}`),
+      [{ instanceId: this.instanceId }],
+    );
+    this.queueIds = { ids, at: Date.now() };
+    return ids;
   }
+
+  // ---- permits of runs that ended ------------------------------------------------------------
+
+  private async reclaimFromEndedRuns(): Promise<void> {
+    const now = Date.now();
+    if (now < this.nextHolderCheckAt) return;
+    const holders = this.queue.holdersToCheck(now, HOLDER_CHECK_MS);
+    for (let i = 0; i < holders.length; i += HOLDERS_PER_CHECK) {
+      const batch = holders.slice(i, i + HOLDERS_PER_CHECK);
+      const ended = await endedWorkflows
+        .executeWithOptions({ summary: `Which of ${batch.length} permit holders ended?` }, [
+          { workflowIds: batch },
+        ])
+        .catch(() => [] as string[]);
+      this.queue.reclaimEnded(batch, ended, Date.now());
+    }
+    this.nextHolderCheckAt = this.queue.nextHolderCheckAt(HOLDER_CHECK_MS) ?? now + HOLDER_CHECK_MS;
+  }
+
+  // ---- overflow chunks ---------------------------------------------------------------------
+
+  private async flushOverflow(): Promise<void> {
+    for (let batch = this.queue.takeOverflowBatch(); batch; batch = this.queue.takeOverflowBatch()) {
+      if (batch.isNew) {
+        const input: CapacityOverflowInput = {
+          instanceId: this.instanceId,
+          chunk: batch.chunk,
+          gateLineage: workflowInfo().firstExecutionRunId,
+          waiters: batch.waiters,
+        };
+        await startChild(CAPACITY_OVERFLOW_WORKFLOW_TYPE, {
+          workflowId: capacityOverflowWorkflowId(this.instanceId, batch.chunk),
+          args: [input],
+          // Chunks outlive this run of the gate: continue-as-new must not end them.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `Overflow chunk ${batch.chunk} of the task-capacity gate for ${this.instanceId}`,
+        });
+      } else {
+        await this.signalChunk(batch.chunk, 'hold', batch.waiters);
+      }
+    }
+    for (const chunk of this.queue.chunksToSeal()) {
+      this.queue.markSealed(chunk);
+      await this.signalChunk(chunk, 'seal');
+    }
+  }
+
+  private async refillFromOverflow(): Promise<void> {
+    const request = this.queue.refillRequest();
+    if (request) await this.signalChunk(request.chunk, 'handBack', request.count);
+  }
+
+  private signalChunk(chunk: number, what: 'hold' | 'seal' | 'handBack', payload?: unknown): Promise<void> {
+    const handle = getExternalWorkflowHandle(capacityOverflowWorkflowId(this.instanceId, chunk));
+    const sent =
+      what === 'hold'
+        ? handle.signal(holdInOverflowSignal, payload as WaiterRow[])
+        : what === 'seal'
+          ? handle.signal(sealOverflowSignal)
+          : handle.signal(handBackSignal, { count: payload as number });
+    // A chunk that is gone has nothing to hold or hand back; its runs re-queue themselves.
+    return sent.catch(() => undefined);
+  }
+
+  // ---- timing and visibility ---------------------------------------------------------------
 
   private nextWakeMs(): number {
     const now = Date.now();
-    const waits = [PERMIT_TIMEOUT_MS];
-    if (this.state.queue.length > 0) waits.push(Math.max(POLL_INTERVAL_MS, this.state.cooldownUntil - now));
-    for (const p of this.permits.values()) waits.push(Math.max(1, p.grantedAt + PERMIT_TIMEOUT_MS - now));
-    return Math.min(...waits);
+    const waits: number[] = [];
+    if (this.queue.state.queue.length > 0) {
+      const cooldown = this.queue.state.cooldownUntil - now;
+      waits.push(Math.max(POLL_INTERVAL_MS, cooldown, this.queue.paceWaitMs(now)));
+    }
+    const check = this.queue.nextHolderCheckAt(HOLDER_CHECK_MS);
+    if (check !== undefined) waits.push(Math.max(1, check - now));
+    return waits.length ? Math.min(...waits) : HOLDER_CHECK_MS;
   }
 
   private shouldContinueAsNew(): boolean {
@@ -287,34 +351,43 @@ class CapacityGate {
     return info.continueAsNewSuggested || info.historyLength > this.maxHistoryEvents;
   }
 
-  private position(workflowId: string) {
-    const index = this.state.queue.findIndex((w) => w.workflowId === workflowId);
-    const holding = [...this.permits.values()].some((p) => p.workflowId === workflowId);
-    return {
-      ...(index >= 0 ? { position: index + 1 } : holding ? { position: 0 } : {}),
-      queueLength: this.state.queue.length,
-      inFlight: this.permits.size,
-    };
-  }
-
   private status(): CapacityGateStatus {
+    const s = this.queue.state;
+    const settings = s.settings ?? { source: 'probe' as const };
+    const overflowLength = this.queue.overflowLength();
     return {
       instanceId: this.instanceId,
-      source: this.state.source,
-      queueLength: this.state.queue.length,
-      inFlight: this.permits.size,
-      window: Math.floor(this.state.window * 100) / 100,
+      source: {
+        source: settings.source,
+        ...(settings.quota !== undefined ? { quota: settings.quota } : {}),
+        ...(settings.queues ? { queues: settings.queues } : {}),
+      },
+      settings,
+      queueLength: s.queue.length + overflowLength,
+      overflowLength,
+      overflowChunks: s.chunks.length,
+      inFlight: this.queue.inFlight,
+      window: Math.floor(s.window * 100) / 100,
       ...(this.lastOpenTasks !== undefined ? { lastOpenTasks: this.lastOpenTasks } : {}),
-      ...this.state.stats,
+      ...s.stats,
+      grantsPerMinute: s.grantsPerMinute.map(([minute, grants]) => [minute, grants]),
     };
   }
 
   private describe(): void {
+    const s = this.queue.state;
+    const settings = s.settings;
     const open = this.lastOpenTasks !== undefined ? `, ${this.lastOpenTasks} open tasks` : '';
+    const overflow = this.queue.overflowLength();
+    const source = settings
+      ? `${settings.source}${settings.quota !== undefined ? `, quota ${settings.quota}` : ''}${this.metricsUnreadable ? ', metrics unreadable: probing' : ''}`
+      : 'no setting yet';
     setCurrentDetails(
-      `**${this.state.queue.length} waiting**, ${this.permits.size} re-issuing${open} (${this.state.source.source}` +
-        `${this.state.source.quota !== undefined ? `, quota ${this.state.source.quota}` : ''}); ` +
-        `${this.state.stats.created} tasks created, ${this.state.stats.quotaErrors} quota errors`,
+      `**${s.queue.length + overflow} waiting**${overflow ? ` (${overflow} in ${s.chunks.length} overflow chunks)` : ''}, ` +
+        `${this.queue.inFlight} re-issuing${open} (${source}); ` +
+        `${s.stats.created} tasks created, ${s.stats.quotaErrors} quota errors, ${s.stats.reclaimed} permits reclaimed`,
     );
+    this.metrics.queueLength.set(s.queue.length + overflow);
+    this.metrics.permitsInFlight.set(this.queue.inFlight);
   }
 }

@@ -2,11 +2,17 @@
  * The remediation's wait for task capacity, from the run's side of the instance's gate
  * (capacity-gate.ts): queue, wait for a permit, re-issue holding it, release it with the outcome,
  * and leave the queue when an operator answers or `maxWait` passes. The run never re-issues
- * without a permit, so a storm drains at the pace the quota frees up.
+ * without a live permit, so a storm drains at the pace the quota frees up.
+ *
+ * While queued a run does no periodic work: it wakes for its grant, an operator's decision,
+ * `maxWait`, or a rare liveness check (`livenessCheck`, at most every 30 minutes) that notices a
+ * gate that is gone or replaced and queues again at once. Its position is read on demand from the
+ * gate (`runs show`, the gate's `position` query), never pushed into every run.
  */
 import {
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -19,41 +25,66 @@ import {
   releasePermitSignal,
   withdrawFromCapacitySignal,
   type AttemptRecord,
+  type CapacityGrant,
+  type CapacityRequest,
   type PermitOutcome,
   type RemediationStatus,
 } from './definitions';
 import { classifyReissueFailure } from './failures';
+import { waitForCapacityV1 } from './legacy/capacity-wait-v1';
+import { CAPACITY_WAIT_V2 } from './patches';
 import { enterPhase, formatDuration } from './visibility';
 
-// Joining the gate is one signal-with-start: retried until it succeeds, visibly, as a pending activity.
-const { enqueueForCapacity } = proxyActivities<RemediationActivities>({
+// Joining the gate is one signal-with-start (it starts the gate on demand) and tells the gate's
+// lineage: retried until it succeeds, visibly, as a pending activity.
+const { joinCapacityGate } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
-// Nice to have: a queued run without a fresh position rather than one waiting on it.
-const { capacityQueuePosition } = proxyActivities<RemediationActivities>({
+// The liveness check: a failed check is simply tried again at the next one.
+const { capacityGateLineage } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
 });
 
-/**
- * How often a queued run asks the gate for its position: every query lands on the one gate
- * workflow, so far-back runs ask rarely (a storm of thousands must not become a storm of queries).
- */
-function positionRefreshMs(position: number | undefined): number {
-  if (position === undefined) return 2 * 60_000;
-  return Math.min(15 * 60_000, Math.max(60_000, position * 5_000));
-}
+const DEFAULT_LIVENESS_CHECK_MS = 30 * 60_000;
 
-/** Permits the gate grants this run; installed when the run starts, so no grant is ever missed. */
+const gateOf = (instanceId: string) => getExternalWorkflowHandle(capacityGateWorkflowId(instanceId));
+
+/**
+ * Permits the gate grants this run; installed when the run starts, so no grant is ever missed.
+ * Runs that waited before CAPACITY_WAIT_V2 take any grant (as they did); now a grant counts only
+ * for the wait it answers (its ticket), and one that arrives when the run is not waiting for it —
+ * stale, or racing a withdraw — goes straight back to the gate unused.
+ */
 export class PermitInbox {
   private permitId?: string;
+  /** The ticket of the current wait; undefined while not waiting (v2 only). */
+  private expected?: number;
+  private ticketed = false;
+  /** Capacity waits so far: each gets its own ticket. */
+  tickets = 0;
 
-  constructor() {
-    setHandler(capacityGrantedSignal, ({ permitId }) => {
-      this.permitId = permitId;
+  constructor(private readonly instanceId: string) {
+    setHandler(capacityGrantedSignal, async (grant: CapacityGrant) => {
+      if (!this.ticketed || this.accepts(grant)) {
+        this.permitId = grant.permitId;
+        return;
+      }
+      await release(this.instanceId, grant.permitId, 'unused');
     });
+  }
+
+  private accepts(grant: CapacityGrant): boolean {
+    if (this.expected === undefined || this.permitId !== undefined) return false;
+    return grant.ticket === undefined || grant.ticket === this.expected;
+  }
+
+  /** From now on, grants count only for the wait with `ticket` (undefined: none). */
+  expect(ticket: number | undefined): void {
+    this.ticketed = true;
+    this.expected = ticket;
   }
 
   get held(): boolean {
@@ -67,9 +98,18 @@ export class PermitInbox {
   }
 }
 
+function release(instanceId: string, permitId: string, outcome: PermitOutcome): Promise<void> {
+  // If the gate is gone its permits are gone with it: nothing to release.
+  return gateOf(instanceId)
+    .signal(releasePermitSignal, { permitId, workflowId: workflowInfo().workflowId, outcome })
+    .catch(() => undefined);
+}
+
 export interface CapacityWait {
   instanceId: string;
   capacity: CapacitySettings & { maxWaitMs: number };
+  /** The policy set the run's policy came from: the gate follows the newest set's setting. */
+  setHash: string;
   status: RemediationStatus;
   permits: PermitInbox;
   /** An operator decision is waiting to be acted on. */
@@ -87,89 +127,99 @@ export type CapacityWaitOutcome =
   /** Left the queue: `maxWait` passed without capacity. */
   | { kind: 'max-wait-passed' };
 
-const now = () => Date.now();
+export function waitForCapacity(wait: CapacityWait): Promise<CapacityWaitOutcome> {
+  return patched(CAPACITY_WAIT_V2) ? waitAtGate(wait) : waitForCapacityV1(wait);
+}
 
-export async function waitForCapacity(wait: CapacityWait): Promise<CapacityWaitOutcome> {
+/** What a re-issue outcome tells the gate about the permit. */
+function permitOutcome(
+  verdict: ReturnType<typeof classifyReissueFailure>['verdict'] | undefined,
+): PermitOutcome {
+  if (verdict === undefined) return 'created';
+  if (verdict === 'wait-for-capacity') return 'quota-exceeded';
+  return verdict === 'retry' ? 'transient' : 'failed';
+}
+
+async function waitAtGate(wait: CapacityWait): Promise<CapacityWaitOutcome> {
   const { instanceId, capacity, status, permits } = wait;
-  const since = now();
+  const since = Date.now();
   const deadline = since + capacity.maxWaitMs;
-  const request = {
+  const ticket = ++permits.tickets;
+  const request: CapacityRequest & { instanceId: string } = {
     instanceId,
     workflowId: workflowInfo().workflowId,
     priority: capacity.priority ?? 0,
+    since,
+    ticket,
     source: capacity.source,
     ...(capacity.quota !== undefined ? { quota: capacity.quota } : {}),
     ...(capacity.queues ? { queues: capacity.queues } : {}),
+    settings: {
+      source: capacity.source,
+      ...(capacity.quota !== undefined ? { quota: capacity.quota } : {}),
+      ...(capacity.queues ? { queues: capacity.queues } : {}),
+      ...(capacity.grantsPerSecond !== undefined ? { grantsPerSecond: capacity.grantsPerSecond } : {}),
+      ...(capacity.settingsFrom ? { policy: capacity.settingsFrom } : {}),
+      setHash: wait.setHash,
+    },
   };
-  const gate = getExternalWorkflowHandle(capacityGateWorkflowId(instanceId));
-  // A gate that is gone (terminated by hand) has no queue to leave and no permits to release.
+  const join = () => joinCapacityGate.executeWithOptions({ summary: 'Queue for task capacity' }, [request]);
   const withdraw = () =>
-    gate.signal(withdrawFromCapacitySignal, { workflowId: request.workflowId }).catch(() => undefined);
-  const release = (permitId: string, outcome: PermitOutcome) =>
-    gate
-      .signal(releasePermitSignal, { permitId, workflowId: request.workflowId, outcome })
+    gateOf(instanceId)
+      .signal(withdrawFromCapacitySignal, { workflowId: request.workflowId })
       .catch(() => undefined);
 
   status.capacity = { waitingSince: new Date(since).toISOString() };
-  await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity' }, [request]);
+  permits.expect(ticket);
+  let { lineage } = await join();
   try {
     for (;;) {
-      describeCapacityWait(status, since);
-      const refreshMs = Math.min(positionRefreshMs(status.capacity.position), Math.max(0, deadline - now()));
-      if (!permits.held && !wait.operatorDecided() && refreshMs > 0) {
-        await condition(() => permits.held || wait.operatorDecided(), refreshMs, {
+      enterPhase(
+        status,
+        'waiting-capacity',
+        `waiting for task capacity at ${capacityGateWorkflowId(instanceId)} for ${formatDuration(Date.now() - since)} ` +
+          `(position: its \`position\` query, or \`runs show\`)`,
+      );
+      const timeoutMs = Math.min(
+        capacity.livenessCheckMs ?? DEFAULT_LIVENESS_CHECK_MS,
+        Math.max(0, deadline - Date.now()),
+      );
+      if (!permits.held && !wait.operatorDecided() && timeoutMs > 0) {
+        await condition(() => permits.held || wait.operatorDecided(), timeoutMs, {
           summary: 'Wait for a task-capacity permit',
         });
       }
-      if (wait.operatorDecided() && !permits.held) {
+      // An operator's answer wins, even over a grant that arrived in the same moment.
+      if (wait.operatorDecided()) {
+        const unused = permits.take();
+        if (unused !== undefined) await release(instanceId, unused, 'unused');
         await withdraw();
         return { kind: 'operator-decided' };
       }
       const permitId = permits.take();
       if (permitId !== undefined) {
-        const attempt = await wait.reissue(now() - since);
+        const attempt = await wait.reissue(Date.now() - since);
         const verdict = attempt.ok ? undefined : classifyReissueFailure(attempt.error!);
-        await release(
-          permitId,
-          attempt.ok ? 'created' : verdict!.verdict === 'wait-for-capacity' ? 'quota-exceeded' : 'failed',
-        );
+        await release(instanceId, permitId, permitOutcome(verdict?.verdict));
         if (attempt.ok) return { kind: 'recovered', attempt };
-        if (verdict!.verdict === 'escalate')
+        if (verdict!.verdict === 'escalate') {
           return { kind: 'escalate', reason: `${verdict!.why}: ${attempt.error!.message}` };
-        // Quota still full (the gate re-queued us at the head) or a transient error: wait again.
-        if (verdict!.verdict === 'retry')
-          await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [
-            request,
-          ]);
+        }
+        // Quota still full or a transient error: the gate keeps our place; wait again.
         continue;
       }
-      if (now() >= deadline) {
+      if (Date.now() >= deadline) {
         await withdraw();
         return { kind: 'max-wait-passed' };
       }
-      const queue = await capacityQueuePosition
-        .executeWithOptions({ summary: 'Check queue position' }, [
-          { instanceId, workflowId: request.workflowId },
-        ])
+      // Liveness: a gate terminated or replaced (another lineage) does not know us: queue again.
+      const gate = await capacityGateLineage
+        .executeWithOptions({ summary: 'Is the capacity gate still there?' }, [{ instanceId }])
         .catch(() => undefined);
-      if (queue?.position !== undefined) status.capacity.position = queue.position;
-      else if (queue && !permits.held) {
-        // The gate does not know us (it was reset or reclaimed our permit): queue again.
-        await enqueueForCapacity.executeWithOptions({ summary: 'Queue for task capacity again' }, [request]);
-      }
+      if (gate && (!gate.running || gate.lineage !== lineage)) ({ lineage } = await join());
     }
   } finally {
+    permits.expect(undefined);
     delete status.capacity;
   }
-}
-
-function describeCapacityWait(status: RemediationStatus, since: number): void {
-  const position = status.capacity?.position;
-  const ahead =
-    position === undefined ? 'queued' : position === 0 ? 'permit granted' : `${position - 1} ahead`;
-  enterPhase(
-    status,
-    'waiting-capacity',
-    `waiting for task capacity: ${ahead}, ${formatDuration(now() - since)} so far`,
-  );
 }

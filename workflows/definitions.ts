@@ -200,14 +200,39 @@ export const capacityGateStatusQuery = defineQuery<CapacityGateStatus>('gateStat
 /** Sent by the gate to a waiting remediation run. */
 export const capacityGrantedSignal = defineSignal<[CapacityGrant]>('capacityGranted');
 
+/**
+ * A queued run, compact (the gate carries up to a thousand of them across continue-as-new, and
+ * overflow chunks a thousand each): workflow id, priority, waiting since (ms), ticket.
+ */
+export type WaiterRow = [workflowId: string, priority: number, since: number, ticket: number | null];
+
 /** Gate ↔ overflow chunk. */
 export interface OverflowWaiters {
   chunk: number;
-  waiters: CapacityRequest[];
+  waiters: WaiterRow[];
   /** Waiters the chunk still holds after this hand-back. */
   remaining: number;
 }
-export const holdInOverflowSignal = defineSignal<[CapacityRequest[]]>('hold');
+export interface CapacityOverflowInput {
+  instanceId: string;
+  chunk: number;
+  /** The gate chain this chunk belongs to: a chunk whose gate is gone ends. */
+  gateLineage: string;
+  waiters: WaiterRow[];
+  /** How often it checks its gate is still there (default 30 minutes). */
+  livenessCheckMs?: number;
+}
+export const holdInOverflowSignal = defineSignal<[WaiterRow[]]>('hold');
 export const handBackSignal = defineSignal<[{ count: number }]>('handBack');
 export const sealOverflowSignal = defineSignal<[]>('seal');
 export const admitFromOverflowSignal = defineSignal<[OverflowWaiters]>('admitFromOverflow');
+
+// ---- AWS calls on rate-limited task queues -----------------------------------------------------
+
+/**
+ * The activity task queue of one AWS operation. Its workers set Temporal's server-side rate limit
+ * (maxTaskQueueActivitiesPerSecond) to the engine's budget for the operation, so all workers
+ * together never call AWS faster than the budget, however many there are.
+ */
+export const awsOperationTaskQueue = (taskQueue: string, operation: string): string =>
+  `${taskQueue}-aws-${operation}`;

@@ -3,14 +3,25 @@
  * Connect task, a webhook), each retried until it delivers. The remediation waits until at least
  * one got through (or an operator answered first), and stops the rest once a person has answered.
  */
-import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
+import type { NotificationContent } from '../activities/rules';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ChannelConfig, ResolvedPolicy } from '../policies/types';
-import type { EscalationRecord, RemediationStatus } from './definitions';
+import { ruleAction, ruleDefinition } from './aws-calls';
+import { awsOperationTaskQueue, type EscalationRecord, type RemediationStatus } from './definitions';
 import { summarizeFailure } from './failures';
+import { AWS_RATE_BUDGETS } from './patches';
 
-// Nice to have: an escalation goes out without the notification content rather than waiting on it.
+// Runs started before the rate budgets read the notification content with this activity. Nice to
+// have: an escalation goes out without the content rather than waiting on it.
 const { describeNotification } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
@@ -50,13 +61,32 @@ export function newEscalationRecord(reason: string, channels: ChannelConfig[], a
   };
 }
 
+/** The AWS operation a channel calls: its deliveries go through that operation's rate budget. */
+function channelQueue(channel: ChannelConfig): Pick<ActivityOptions, 'taskQueue'> {
+  const operation =
+    channel.type === 'eventbridge'
+      ? 'PutEvents'
+      : channel.type === 'connect-task'
+        ? 'StartTaskContact'
+        : undefined;
+  return operation ? { taskQueue: awsOperationTaskQueue(workflowInfo().taskQueue, operation) } : {};
+}
+
+/** What the rule would have sent (SEND_NOTIFICATION), so a person can send it; best effort. */
+async function notificationOf(request: EscalationRequest, withinBudgets: boolean) {
+  const rule = { instanceId: request.instanceId, ruleId: request.event.detail.ruleId };
+  const content: Promise<NotificationContent | undefined> = withinBudgets
+    ? ruleDefinition(rule, { fresh: false }).then((r) => ruleAction(r, 'SEND_NOTIFICATION').notification)
+    : describeNotification(rule);
+  return content.catch(() => undefined);
+}
+
 export async function notifyChannels(request: EscalationRequest): Promise<ChannelDeliveries> {
   const { event, channels, record, status } = request;
+  const withinBudgets = patched(AWS_RATE_BUDGETS);
   const notification =
     event.detail.actionType === 'SEND_NOTIFICATION'
-      ? await describeNotification({ instanceId: request.instanceId, ruleId: event.detail.ruleId }).catch(
-          () => undefined,
-        )
+      ? await notificationOf(request, withinBudgets)
       : undefined;
   const message = {
     workflowId: workflowInfo().workflowId,
@@ -75,9 +105,13 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
     Promise.all(
       channels.map((channel, i) =>
         notifyChannel
-          .executeWithOptions({ summary: `Escalate via ${channel.name} (${channel.type})` }, [
-            { channel, message },
-          ])
+          .executeWithOptions(
+            {
+              summary: `Escalate via ${channel.name} (${channel.type})`,
+              ...(withinBudgets ? channelQueue(channel) : {}),
+            },
+            [{ channel, message }],
+          )
           .then(
             (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
             (err: unknown) => {

@@ -72,7 +72,7 @@ export function summarizeFailure(err: unknown): ErrorSummary {
       ...(details.credentials ? { credentials: true } : {}),
       // A retryable failure without an AWS answer is one the activity retried and gave up on: the
       // request never reached AWS (refused connection, DNS, socket timeout).
-      ...(cause.nonRetryable || answered ? {} : { transport: true }),
+      ...(details.unreachable || !(cause.nonRetryable || answered) ? { transport: true } : {}),
     };
   }
   if (cause instanceof TimeoutFailure) {

@@ -1,16 +1,21 @@
 /**
- * One re-issue of the failed action, recorded: the activity call (StartTaskContact or PutEvents,
- * by action type) and the attempt record that the run's status query, memo and result carry.
+ * One re-issue of the failed action, recorded: the rule's definition (read once per rule while
+ * fresh), the AWS call on its rate-limited queue (StartTaskContact or PutEvents, by action type),
+ * and the attempt record that the run's status query, memo and result carry.
  */
-import { isCancellation, proxyActivities, upsertMemo } from '@temporalio/workflow';
+import { isCancellation, patched, proxyActivities, upsertMemo } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
+import type { ReissueResult } from '../activities/reissue';
+import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ReissueOverrides } from '../policies/types';
+import { awsActivities, onQueueOf, ruleAction, ruleDefinition } from './aws-calls';
 import type { AttemptRecord, ErrorSummary, RemediationStatus } from './definitions';
 import { summarizeFailure } from './failures';
+import { AWS_RATE_BUDGETS } from './patches';
 
-// Network faults are retried here; AWS's own answers come back as non-retryable failures so the
-// policy decides with durable timers.
+// Runs started before the rate budgets: one activity reads the rule and calls AWS; network faults
+// are retried here, AWS's own answers come back as non-retryable failures for the policy.
 const { reissueCreateTask, reissueEventBridgeEvent } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
@@ -35,14 +40,16 @@ export class Reissuer {
     this.status.attempt = n;
     delete this.status.nextAttemptAt;
     const createsTask = this.event.detail.actionType === 'CREATE_TASK';
-    const activity = createsTask ? reissueCreateTask : reissueEventBridgeEvent;
     const summary = `Re-issue ${createsTask ? 'StartTaskContact' : 'PutEvents'}, attempt ${n}${trigger === 'operator' ? ' (operator retry)' : ''}`;
     const startedAt = iso();
     let record: AttemptRecord;
     try {
-      const result = await activity.executeWithOptions({ summary }, [
-        { event: this.event, overrides, attempt: n },
-      ]);
+      const input = { event: this.event, overrides, attempt: n };
+      const result = patched(AWS_RATE_BUDGETS)
+        ? await this.reissueWithinBudgets(input, summary, { freshRule: trigger === 'operator' })
+        : await (createsTask ? reissueCreateTask : reissueEventBridgeEvent).executeWithOptions({ summary }, [
+            input,
+          ]);
       record = {
         attempt: n,
         trigger,
@@ -63,5 +70,24 @@ export class Reissuer {
     // In the memo so `runs list` and the Web UI's list show attempts without asking each run.
     upsertMemo({ attempts: this.status.attempts.length });
     return record;
+  }
+
+  /** The rule from cache (or DescribeRule), then StartTaskContact / PutEvents on its own queue. */
+  private async reissueWithinBudgets(
+    input: { event: ConnectFailureEvent; overrides: ReissueOverrides; attempt: number },
+    summary: string,
+    { freshRule }: { freshRule: boolean },
+  ): Promise<ReissueResult> {
+    const { actionType, ruleId } = this.event.detail;
+    const instanceId = instanceIdFromArn(this.event.detail.instanceArn) ?? '';
+    const rule = await ruleDefinition({ instanceId, ruleId }, { fresh: freshRule });
+    const withRule = {
+      ...input,
+      action: ruleAction(rule, actionType),
+      ...(rule.ruleName ? { ruleName: rule.ruleName } : {}),
+    };
+    return actionType === 'CREATE_TASK'
+      ? awsActivities.startTaskContact.executeWithOptions(onQueueOf('StartTaskContact', summary), [withRule])
+      : awsActivities.putReissuedEvent.executeWithOptions(onQueueOf('PutEvents', summary), [withRule]);
   }
 }

@@ -12,7 +12,7 @@
  * Every wait is a durable timer and every side effect an activity, so a worker can die at any
  * point and another one picks the run up where it was.
  */
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
@@ -102,7 +102,7 @@ class Remediation {
     setHandler(retrySignal, receive('retry'));
     setHandler(resolveSignal, receive('resolve'));
     setHandler(abandonSignal, receive('abandon'));
-    this.permits = new PermitInbox();
+    this.permits = new PermitInbox(this.instanceId);
   }
 
   async run(): Promise<RemediationResult> {
@@ -119,6 +119,8 @@ class Remediation {
 
     let step = this.firstStep();
     while (step.kind !== 'end') step = await this.perform(step);
+    // A stale capacity grant may still be on its way back to the gate.
+    await condition(allHandlersFinished);
     return this.finish(step.outcome, step.summary);
   }
 
@@ -232,6 +234,7 @@ class Remediation {
     const outcome = await waitForCapacity({
       instanceId: this.instanceId,
       capacity,
+      setHash: this.policy.setHash,
       status: this.status,
       permits: this.permits,
       operatorDecided: () => this.pending !== undefined,

@@ -11,7 +11,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import YAML from 'yaml';
 import type { ActivityDeps } from '../../activities';
 import type { ConnectFailureEvent } from '../../events/types';
-import { startSimulator, type RunningSimulator } from '../../simulator';
+import { AWS_OPERATIONS } from '../../policies/api-budgets';
+import { startSimulator, type RunningSimulator, type SimulatorConfigPatch } from '../../simulator';
 import { loadConfig, type Config } from '../../worker/config';
 import { createLogger } from '../../worker/logger';
 import { startRemediationWorker, type RemediationWorkerHandle } from '../../worker/remediation-worker';
@@ -47,6 +48,12 @@ export function testSpeedPolicies(tweaks: PolicyTweaks = {}): string {
   });
   doc.setIn(['defaults', 'deadline'], '2m');
   doc.setIn(['defaults', 'operatorWait'], '10m');
+  // Tests that are not about rates must not wait on AWS's 2 requests/s (they raise it here and
+  // turn the simulator's limits off); rate tests set both to what they test.
+  doc.setIn(['apiRateLimits'], {
+    share: 1,
+    operations: Object.fromEntries(AWS_OPERATIONS.map((op) => [op, 1000])),
+  });
   for (const [name, channel] of Object.entries(tweaks.channels ?? {})) doc.setIn(['channels', name], channel);
   const policies = doc.get('policies') as YAML.YAMLSeq;
   for (const policy of [...(tweaks.prepend ?? [])].reverse()) policies.items.unshift(doc.createNode(policy));
@@ -71,10 +78,16 @@ export interface RemediationStack {
 }
 
 export async function startRemediationStack(
-  options: { policiesYaml?: string; name?: string; depsOverride?: Partial<ActivityDeps> } = {},
+  options: {
+    policiesYaml?: string;
+    name?: string;
+    depsOverride?: Partial<ActivityDeps>;
+    /** Simulator settings; by default AWS's rate limits are off (tests about rates turn them on). */
+    simulator?: SimulatorConfigPatch;
+  } = {},
 ): Promise<RemediationStack> {
   const temporal = await connectTestTemporal();
-  const simulator = await startSimulator({ port: 0 });
+  const simulator = await startSimulator({ port: 0, config: { rateLimits: 'off', ...options.simulator } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cr-stack-'));
   const policiesFile = path.join(dir, 'policies.yaml');
   fs.writeFileSync(policiesFile, options.policiesYaml ?? testSpeedPolicies());

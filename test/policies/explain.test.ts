@@ -8,7 +8,8 @@ const facts = throttledFacts;
 function planFor(policyLines: string[], overrides: Partial<MatchFacts> = {}, retryHintMs?: number): string[] {
   const set = loadPolicySet(validPolicyYaml({ policies: policyLines }));
   const { lines } = explainEvent({ set, facts: facts(overrides), retryHintMs });
-  return lines.slice(lines.indexOf('Plan') + 1).map((line) => line.trim());
+  const plan = lines.indexOf('Plan') + 1;
+  return lines.slice(plan, lines.indexOf('', plan)).map((line) => line.trim());
 }
 
 test('retry: one row per attempt, the cut-off, and what happens after the last attempt', () => {
@@ -83,5 +84,26 @@ test('an action the engine cannot re-issue is escalated whatever the strategy', 
   );
   expect(plan).toEqual([
     'SEND_NOTIFICATION actions cannot be re-issued, so: escalate to ops-bus, then wait up to 7d for an operator (retry | resolve | abandon)',
+  ]);
+});
+
+test('the AWS budgets: each operation at the share of its limit, and the storm bound it implies', () => {
+  const set = loadPolicySet(
+    'apiRateLimits:\n  share: 0.8\n  operations: { StartTaskContact: 10 }\n' +
+      validPolicyYaml({
+        policies: ['  - name: transient', '    when: { reasonCode: ThrottlingException }', '    then: retry'],
+      }),
+  );
+  const { lines } = explainEvent({ set, facts: facts() });
+  const budgets = lines
+    .slice(lines.findIndex((line) => line.startsWith('AWS API budgets')) + 1)
+    .map((l) => l.trim());
+  expect(budgets).toEqual([
+    'StartTaskContact:     8/s (80% of 10/s)',
+    'DescribeRule:         1.6/s (80% of 2/s)',
+    'GetCurrentMetricData: 4/s (80% of 5/s)',
+    'ListQueues:           1.6/s (80% of 2/s)',
+    'PutEvents:            320/s (80% of 400/s)',
+    '→ re-issued tasks at most 8/s: a storm of 10,000 needs at least 20m 50s',
   ]);
 });

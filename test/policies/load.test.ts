@@ -109,6 +109,9 @@ describe('resolving a policy', () => {
     expect(set.policies[0]!.resolved.capacity).toEqual({
       maxWait: '2h',
       maxWaitMs: 7_200_000,
+      livenessCheck: '30m',
+      livenessCheckMs: 1_800_000,
+      grantsPerSecond: 1, // the engine's StartTaskContact budget: AWS's 2/s × the default share 0.5
       then: 'retry',
       source: 'probe',
       quota: 2500, // the built-in default (AWS's default active-tasks quota) still merges in

@@ -78,6 +78,9 @@ describe('the shipped policies', () => {
     expect(policy.capacity).toEqual({
       maxWait: '6h',
       maxWaitMs: 21_600_000,
+      livenessCheck: '30m',
+      livenessCheckMs: 1_800_000,
+      grantsPerSecond: 1,
       then: 'escalate',
       source: 'metrics',
       quota: 2500,

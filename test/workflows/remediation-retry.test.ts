@@ -3,7 +3,7 @@
  * the real AWS SDK clients.
  */
 import { SEED } from '../../simulator';
-import { statusQuery } from '../../workflows/definitions';
+import { awsOperationTaskQueue, statusQuery } from '../../workflows/definitions';
 import { eventTimeMs, eventTypeName } from '../helpers/histories';
 import { failureEvent } from '../helpers/events';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
@@ -42,17 +42,21 @@ test('a throttled CREATE_TASK waits at least retryDelay, then recovers with exac
   expect(result.attempts[0]).toMatchObject({ ok: true, trigger: 'policy' });
   expect(result.attempts[0]!.delayMs).toBeGreaterThanOrEqual(2000);
 
-  // From the history: the re-issue was scheduled no sooner than 2 s after the run started.
+  // From the history: the re-issue was scheduled no sooner than 2 s after the run started, on
+  // StartTaskContact's own rate-limited task queue.
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const started = eventTimeMs(events[0]!);
   const reissue = events.find(
     (e) =>
       eventTypeName(e) === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED' &&
-      e.activityTaskScheduledEventAttributes?.activityType?.name === 'reissueCreateTask',
+      e.activityTaskScheduledEventAttributes?.activityType?.name === 'startTaskContact',
   );
   expect(reissue).toBeDefined();
   expect(eventTimeMs(reissue!) - started).toBeGreaterThanOrEqual(2000);
+  expect(reissue!.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(
+    awsOperationTaskQueue(stack.taskQueue, 'StartTaskContact'),
+  );
 
   const tasks = await tasksFor(event.id);
   expect(tasks).toHaveLength(1);

@@ -1,0 +1,24 @@
+/**
+ * Workflow code changes that would break runs already in flight are guarded with `patched()`:
+ * a run that started before a change replays the old commands, a new run takes the new path.
+ * Each id says what it guards. Once no run started before a change is open (they end within
+ * their policy's deadline + operatorWait, a gate within its idle timeout), the old path and the
+ * id can go: `deprecatePatch(id)` first, then removal (Temporal's versioning guide).
+ */
+
+/**
+ * AWS calls on the rate-limited operation queues: a re-issue reads the rule once per rule while
+ * fresh (cachedRule + describeRule) and calls StartTaskContact / PutEvents on their own queue;
+ * escalation channels go to the queue of the AWS operation they call.
+ */
+export const AWS_RATE_BUDGETS = 'aws-rate-budgets';
+
+/**
+ * The capacity wait at storm scale: joined with its gate's lineage, no periodic position queries
+ * (a rare liveness check instead), tickets against stale grants, an operator's answer beats a
+ * grant, transient failures keep the run's place.
+ */
+export const CAPACITY_WAIT_V2 = 'capacity-wait-v2';
+
+/** The capacity gate at storm scale: bounded grant batches, overflow chunks, paced grants. */
+export const CAPACITY_GATE_V2 = 'capacity-gate-v2';
