@@ -27,6 +27,9 @@ export const OPEN_TASK_METRICS: CurrentMetricName[] = [
 /** Tasks wait in standard queues and in agents' own queues (a task transferred to an agent). */
 const TASK_QUEUE_TYPES = ['STANDARD', 'AGENT'] as const;
 
+/** How long a worker process trusts the gate's answer to "where do runs join?". */
+const INTAKE_TTL_MS = 1_000;
+
 /** GetCurrentMetricData takes at most 100 queues per call. */
 export const QUEUES_PER_METRICS_CALL = 100;
 
@@ -39,6 +42,9 @@ export interface CapacityGateContract {
   workflowId(instanceId: string): string;
   enqueueSignal: string;
   positionQuery: string;
+  /** Where a run joins: `{ chunk, room }` (an overflow chunk) while the gate overflows, else the gate. */
+  intakeQuery: string;
+  overflowWorkflowId(instanceId: string, chunk: number): string;
 }
 
 /** What a waiting run asks the gate for (the gate's own CapacityRequest, restated for this adapter). */
@@ -135,6 +141,59 @@ export function createCapacityActivities(deps: CapacityDeps) {
     }
   }
 
+  /**
+   * Where runs of an instance join, and the gate's lineage — asked once a second at most per
+   * worker process: a storm's thousands of joins then cost one signal each. A stale answer is
+   * harmless: a full chunk still takes a late arrival, a gone one refuses it (the run joins the
+   * gate), and a lineage that changed meanwhile makes the run's next liveness check re-queue it.
+   */
+  const intakes = new Map<
+    string,
+    { chunk?: number; room: number; sent: number; lineage?: string; at: number }
+  >();
+  async function intakeOf(instanceId: string): Promise<{ chunk?: number; lineage?: string }> {
+    const cached = intakes.get(instanceId);
+    // Never more into a chunk than the room the gate said it had: a flood must not overfill it.
+    if (cached && Date.now() - cached.at < INTAKE_TTL_MS && cached.sent < cached.room) {
+      cached.sent++;
+      return cached;
+    }
+    const gateNow = await lineageOf(instanceId);
+    const answer = gateNow.running
+      ? await client.workflow
+          .getHandle(gate.workflowId(instanceId))
+          .query<{ chunk?: number; room?: number }>(gate.intakeQuery)
+          .catch(() => ({}) as { chunk?: number; room?: number })
+      : {};
+    const intake = {
+      ...(answer.chunk !== undefined ? { chunk: answer.chunk } : {}),
+      room: answer.room ?? 0,
+      sent: 1,
+      ...lineageOnly(gateNow),
+      at: Date.now(),
+    };
+    intakes.set(instanceId, intake);
+    return intake;
+  }
+
+  /** True when the run is now queued in that overflow chunk. */
+  async function joinOverflowChunk(
+    instanceId: string,
+    chunk: number,
+    waiter: Omit<GateEnqueueRequest, 'instanceId'>,
+  ): Promise<boolean> {
+    try {
+      await client.workflow
+        .getHandle(gate.overflowWorkflowId(instanceId, chunk))
+        .signal(gate.enqueueSignal, waiter);
+      return true;
+    } catch {
+      return false; // the chunk moved on: join the gate itself
+    }
+  }
+
+  const lineageOnly = ({ lineage }: { lineage?: string }) => (lineage ? { lineage } : {});
+
   return {
     /**
      * Open tasks of the instance over `queueIds` (GetCurrentMetricData task queue; at most 100
@@ -158,9 +217,18 @@ export function createCapacityActivities(deps: CapacityDeps) {
       return listQueueIds(deps.connect, instanceId, TASK_QUEUE_TYPES);
     },
 
-    /** Queues the run at its instance's gate (starting the gate if needed); returns the gate's lineage. */
+    /**
+     * Queues the run at its instance's gate (starting the gate if needed) — or, while the gate
+     * overflows, straight in its open tail chunk, so a flood of arrivals does not land on the one
+     * gate workflow. Returns the gate's lineage.
+     */
     async joinCapacityGate(request: GateEnqueueRequest): Promise<{ lineage?: string }> {
       const { instanceId, ...waiter } = request;
+      const intake = await intakeOf(instanceId);
+      if (intake.chunk !== undefined && (await joinOverflowChunk(instanceId, intake.chunk, waiter))) {
+        return lineageOnly(intake);
+      }
+      intakes.delete(instanceId);
       await client.workflow.signalWithStart(gate.workflowType, {
         workflowId: gate.workflowId(instanceId),
         taskQueue: deps.temporal.taskQueue,
@@ -169,8 +237,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
         signalArgs: [waiter],
         staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
       });
-      const { lineage } = await lineageOf(instanceId);
-      return lineage ? { lineage } : {};
+      return lineageOnly(await lineageOf(instanceId));
     },
 
     /** Whether the instance's gate is running, and which gate chain it is. */

@@ -83,15 +83,19 @@ export function createActivities(deps: ActivityDeps) {
 export type RemediationActivities = ReturnType<typeof createActivities>;
 
 /**
- * The activities each AWS operation's task queue serves: everything that calls that operation,
- * and nothing else, so the queue's server-side rate limit is the operation's rate. `notifyChannel`
- * serves two queues: the workflow routes an eventbridge channel to PutEvents and a connect-task
- * channel to StartTaskContact.
+ * The activities each rate-limited task queue serves: for an AWS operation, everything that calls
+ * that operation and nothing else, so the queue's server-side rate limit is the operation's rate
+ * (`notifyChannel` serves two: the workflow routes an eventbridge channel to PutEvents and a
+ * connect-task channel to StartTaskContact); for the capacity intake, runs joining their gate.
  */
-export const AWS_OPERATION_ACTIVITIES: Record<AwsOperation, (keyof RemediationActivities)[]> = {
+export const RATE_LIMITED_ACTIVITIES: Record<
+  AwsOperation | 'CapacityIntake',
+  (keyof RemediationActivities)[]
+> = {
   StartTaskContact: ['startTaskContact', 'notifyChannel'],
   DescribeRule: ['describeRule'],
   GetCurrentMetricData: ['readOpenTasks'],
   ListQueues: ['listInstanceQueues'],
   PutEvents: ['putReissuedEvent', 'notifyChannel'],
+  CapacityIntake: ['joinCapacityGate'],
 };

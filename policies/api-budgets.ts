@@ -3,7 +3,7 @@
  * by every caller — the contact centre's own integrations too — so the engine takes only a share
  * of each operation's limit (`apiRateLimits.share`, default 0.5), and ops write the limits AWS
  * raised for their account under `apiRateLimits.operations`. The worker turns each budget into a
- * server-side rate limit on that operation's task queue (worker/aws-operation-workers.ts). Pure.
+ * server-side rate limit on that operation's task queue (worker/rate-limited-workers.ts). Pure.
  */
 import { BUILTIN_API_SHARE } from './builtin-defaults';
 

@@ -146,6 +146,15 @@ export class SimulatorAdminClient {
     return this.request('POST', `/instances/${encodeURIComponent(instanceId)}/rules`, rule);
   }
 
+  /** Replaces a rule (its id stays), as an edit in the Connect console does. */
+  updateRule(instanceId: string, ruleId: string, rule: Omit<NewRule, 'RuleId'>): Promise<RuleDefinition> {
+    return this.request(
+      'PUT',
+      `/instances/${encodeURIComponent(instanceId)}/rules/${encodeURIComponent(ruleId)}`,
+      rule,
+    );
+  }
+
   /** Events accepted on a bus (default: "default"), oldest first. */
   async events(eventBusName = 'default'): Promise<StoredEvent[]> {
     const { events } = await this.request<{ events: StoredEvent[] }>(

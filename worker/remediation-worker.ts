@@ -19,18 +19,22 @@ import type { Logger } from './logger';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
   capacityGateWorkflowId,
+  capacityIntakeQuery,
+  capacityOverflowWorkflowId,
   enqueueForCapacitySignal,
   queuePositionQuery,
 } from '../workflows/definitions';
-import { AwsOperationWorkers } from './aws-operation-workers';
+import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
-const CAPACITY_GATE_CONTRACT = {
+export const CAPACITY_GATE_CONTRACT = {
   workflowType: CAPACITY_GATE_WORKFLOW_TYPE,
   workflowId: capacityGateWorkflowId,
   enqueueSignal: enqueueForCapacitySignal.name,
   positionQuery: queuePositionQuery.name,
+  intakeQuery: capacityIntakeQuery.name,
+  overflowWorkflowId: capacityOverflowWorkflowId,
 };
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -47,8 +51,8 @@ export const MAX_CACHED_WORKFLOWS = 500;
 export interface RemediationWorkerHandle {
   worker: Worker;
   policies: PolicyStore;
-  /** The rate-limited workers of the AWS operations (one per operation). */
-  awsOperations: AwsOperationWorkers;
+  /** The rate-limited workers: one per AWS operation, and the capacity intake. */
+  rateLimited: RateLimitedWorkers;
   /** Resolves when the worker stops; rejects if it fails. */
   running: Promise<void>;
   stop(): Promise<void>;
@@ -104,7 +108,7 @@ export async function startRemediationWorker(
         : { workflowsPath: WORKFLOWS_PATH }),
       ...(options.identity ? { identity: options.identity } : {}),
     });
-    const awsOperations = new AwsOperationWorkers({
+    const rateLimited = new RateLimitedWorkers({
       connection: options.connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
@@ -113,9 +117,9 @@ export async function startRemediationWorker(
       ...(options.identity ? { identity: options.identity } : {}),
     });
     try {
-      await awsOperations.apply(policies.current().set.apiBudgets);
+      await rateLimited.apply(policies.current().set.apiBudgets);
     } catch (err) {
-      await awsOperations.stop();
+      await rateLimited.stop();
       throw err;
     }
     // A saved policy edit that changes a budget applies to that operation's queue at once.
@@ -123,19 +127,19 @@ export async function startRemediationWorker(
     const unsubscribe = policies.onReload((outcome) => {
       if (outcome.status !== 'applied') return;
       applying = applying
-        .then(() => awsOperations.apply(policies.current().set.apiBudgets))
+        .then(() => rateLimited.apply(policies.current().set.apiBudgets))
         .catch((err: unknown) => logger.error({ err }, 'could not apply the new AWS rate budgets'));
     });
-    const running = Promise.race([worker.run(), awsOperations.failed]);
+    const running = Promise.race([worker.run(), rateLimited.failed]);
     return {
       worker,
       policies,
-      awsOperations,
+      rateLimited,
       running,
       stop: async () => {
         unsubscribe();
         await applying;
-        await awsOperations.stop();
+        await rateLimited.stop();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         policies.close();

@@ -14,7 +14,7 @@ import {
 import type { RemediationActivities } from '../activities';
 import type { RuleActionDefinition, RuleDefinition } from '../activities/rules';
 import type { AwsOperation } from '../policies/api-budgets';
-import { awsOperationTaskQueue } from './definitions';
+import { rateLimitedTaskQueue } from './definitions';
 
 const AWS_CALL = {
   startToCloseTimeout: '30s',
@@ -31,7 +31,7 @@ export const awsActivities = proxyActivities<RemediationActivities>(AWS_CALL);
 
 /** Options for one call of `operation`: its rate-limited queue, and what the Web UI shows for it. */
 export function onQueueOf(operation: AwsOperation, summary: string): ActivityOptions {
-  return { ...AWS_CALL, taskQueue: awsOperationTaskQueue(workflowInfo().taskQueue, operation), summary };
+  return { ...AWS_CALL, taskQueue: rateLimitedTaskQueue(workflowInfo().taskQueue, operation), summary };
 }
 
 const { cachedRule } = proxyLocalActivities<RemediationActivities>({ startToCloseTimeout: '5s' });

@@ -4,10 +4,12 @@
  * fast grants may go. Deterministic and pure, so it is unit-tested directly.
  *
  * Order: higher priority first, then longest waiting (`since`), then workflow id. The gate holds at
- * most HOT_LIMIT waiters itself; beyond that, arrivals go to overflow chunks in arrival order, and
- * chunks are drained back, oldest chunk first, as the gate's own queue empties. So priority is
- * strict among the first HOT_LIMIT waiters and within each chunk; across chunks, first come
- * first served. Everything carried across continue-as-new is bounded whatever the queue length.
+ * most HOT_LIMIT waiters itself; beyond that, arrivals go to overflow chunks in arrival order —
+ * straight to the open tail chunk (runs ask the gate's `capacityIntake` query where to join), so
+ * a flood of arrivals never floods the gate — and chunks are drained back, oldest chunk first, as
+ * the gate's own queue empties. So priority is strict among the first HOT_LIMIT waiters and within
+ * each chunk; across chunks, first come first served. Everything carried across continue-as-new
+ * is bounded whatever the queue length.
  */
 import type {
   CapacityGateStatus,
@@ -21,10 +23,16 @@ import type {
 export const HOT_LIMIT = 1_000;
 /** Refill from overflow when the gate's own queue falls below this. */
 export const HOT_LOW_WATER = HOT_LIMIT / 2;
-/** Waiters per overflow chunk. */
+/** Waiters per overflow chunk (a soft limit: arrivals racing its report of being full still get in). */
 export const CHUNK_LIMIT = 1_000;
-/** Grants per workflow task: far below Temporal's 2,000 pending outgoing signals. */
-export const GRANT_BATCH = 100;
+/** How often the gate asks an open tail chunk that had nothing whether anything arrived. */
+export const EMPTY_TAIL_RECHECK_MS = 1_000;
+/**
+ * Grants per workflow task: far below Temporal's 2,000 pending outgoing signals, and so few that
+ * their results, arriving while the next workflow task runs, stay under the server's 100
+ * buffered events (more, and it force-fails that task).
+ */
+export const GRANT_BATCH = 50;
 /** Permits out at once, at most (with paced grants, far fewer are ever out). */
 export const MAX_PERMITS = 1_000;
 /** Pacing burst: grants may run this many seconds ahead of the grant rate. */
@@ -40,12 +48,14 @@ type PermitRow = [string, string, number | null, number, number, number, number]
 
 interface ChunkRow {
   chunk: number;
-  /** Waiters it holds, as far as the gate knows (corrected by each hand-back). */
+  /** Waiters it holds, as far as the gate knows (its reports and each hand-back correct it). */
   size: number;
   /** Full: no new arrivals go to it. */
   sealed: boolean;
   /** A hand-back is asked for and not answered yet. */
   requested: boolean;
+  /** When it last handed back its last waiter (an open tail that may fill again). */
+  emptyAt?: number;
 }
 
 /** What the gate carries across continue-as-new (bounded: see the header). */
@@ -144,8 +154,9 @@ export class GateQueue {
 
   // ---- arrivals and departures ---------------------------------------------------------------
 
+  /** Anything may wait in overflow: newcomers then queue behind it, never ahead. */
   get overflowing(): boolean {
-    return this.state.toOverflow.length > 0 || this.state.chunks.some((c) => c.size > 0);
+    return this.state.toOverflow.length > 0 || this.state.chunks.length > 0;
   }
 
   /** Queues a run (or refreshes its ticket); where it went. */
@@ -294,9 +305,24 @@ export class GateQueue {
 
   // ---- overflow chunks -------------------------------------------------------------------------
 
+  /** A hand-back is asked for and not answered yet. */
+  get awaitingHandBack(): boolean {
+    return this.state.chunks.some((c) => c.requested);
+  }
+
   /**
-   * The next hand-over to overflow: waiters bound for the tail chunk (a new chunk when the tail is
-   * full or sealed). Bookkeeping is updated as if delivered: chunks accept every hold.
+   * Where runs should join: the open tail chunk while anything overflows, with the room it has
+   * left as far as the gate knows (undefined: join the gate itself).
+   */
+  intakeChunk(): { chunk: number; room: number } | undefined {
+    const tail = this.state.chunks[this.state.chunks.length - 1];
+    if (!tail || tail.sealed || tail.size >= CHUNK_LIMIT) return undefined;
+    return { chunk: tail.chunk, room: CHUNK_LIMIT - tail.size };
+  }
+
+  /**
+   * The next hand-over to overflow: waiters that reached the gate while it overflows, bound for
+   * the tail chunk (a new chunk when the tail is full). Bookkeeping is updated as if delivered.
    */
   takeOverflowBatch(): { chunk: number; waiters: WaiterRow[]; isNew: boolean } | undefined {
     const s = this.state;
@@ -309,12 +335,27 @@ export class GateQueue {
       s.chunks.push(tail);
       isNew = true;
     }
-    const waiters = s.toOverflow.splice(0, CHUNK_LIMIT - tail.size);
+    const waiters = s.toOverflow.splice(0, Math.max(1, CHUNK_LIMIT - tail.size));
     tail.size += waiters.length;
+    delete tail.emptyAt;
     return { chunk: tail.chunk, waiters, isNew };
   }
 
-  /** Chunks that just filled up and must be told no more arrivals come. */
+  /**
+   * While anything overflows, runs must have an open tail chunk to join (else they would all land
+   * on the gate): a new, empty one when the tail is full. Returns its number.
+   */
+  openTailIfNeeded(): number | undefined {
+    const s = this.state;
+    const tail = s.chunks[s.chunks.length - 1];
+    if (!tail || !(tail.sealed || tail.size >= CHUNK_LIMIT)) return undefined;
+    tail.sealed = true;
+    const opened = { chunk: s.nextChunk++, size: 0, sealed: false, requested: false };
+    s.chunks.push(opened);
+    return opened.chunk;
+  }
+
+  /** Chunks that filled up and must be told no more arrivals come. */
   chunksToSeal(): number[] {
     return this.state.chunks.filter((c) => !c.sealed && c.size >= CHUNK_LIMIT).map((c) => c.chunk);
   }
@@ -324,20 +365,44 @@ export class GateQueue {
     if (row) row.sealed = true;
   }
 
+  /** A chunk's own count of what it holds (runs join it directly); a full one takes no more. */
+  chunkReported(chunk: number, size: number): void {
+    const row = this.state.chunks.find((c) => c.chunk === chunk);
+    if (!row) return;
+    if (!row.requested) row.size = size;
+    if (size > 0) delete row.emptyAt;
+    if (size >= CHUNK_LIMIT) row.sealed = true;
+  }
+
   /** Ask the oldest chunk for waiters when the gate's own queue runs low. */
-  refillRequest(): { chunk: number; count: number } | undefined {
+  refillRequest(now: number): { chunk: number; count: number } | undefined {
     const s = this.state;
     const head = s.chunks[0];
-    if (!head || head.requested || head.size === 0 || s.queue.length >= HOT_LOW_WATER) return undefined;
+    if (!head || head.requested || s.queue.length >= HOT_LOW_WATER) return undefined;
+    // An emptied open tail may have taken arrivals since: ask again now and then, not constantly.
+    if (head.size === 0 && head.emptyAt !== undefined && now - head.emptyAt < EMPTY_TAIL_RECHECK_MS)
+      return undefined;
     head.requested = true;
     return { chunk: head.chunk, count: HOT_LIMIT - s.queue.length };
   }
 
+  /** When an emptied open tail is due to be asked again (for the gate's timer). */
+  nextTailRecheckAt(): number | undefined {
+    const head = this.state.chunks[0];
+    return head?.emptyAt !== undefined && !head.requested ? head.emptyAt + EMPTY_TAIL_RECHECK_MS : undefined;
+  }
+
   /**
-   * Waiters a chunk handed back join the queue in their order. Returns the chunk to seal and
-   * forget when it is empty (it ends once sealed and empty).
+   * Waiters a chunk handed back join the queue in their order. A drained chunk that takes no more
+   * arrivals is retired (the caller seals it: it ends once sealed and empty); a drained open tail
+   * stays, since runs may still be joining it.
    */
-  admitFromOverflow(chunk: number, waiters: WaiterRow[], remaining: number): { retire?: number } {
+  admitFromOverflow(
+    chunk: number,
+    waiters: WaiterRow[],
+    remaining: number,
+    now: number,
+  ): { retire?: number } {
     const s = this.state;
     for (const waiter of waiters) insertSorted(s.queue, waiter);
     const row = s.chunks.find((c) => c.chunk === chunk);
@@ -345,15 +410,33 @@ export class GateQueue {
     row.requested = false;
     row.size = remaining;
     if (remaining > 0) return {};
+    const isOpenTail = row === s.chunks[s.chunks.length - 1] && !row.sealed;
+    if (isOpenTail) {
+      row.emptyAt = now;
+      return {};
+    }
     s.chunks = s.chunks.filter((c) => c !== row);
     return { retire: chunk };
   }
 
+  /** Closes an emptied open tail (the gate goes idle): later arrivals go to the gate again. */
+  retireEmptyTail(): number | undefined {
+    const s = this.state;
+    const only = s.chunks.length === 1 ? s.chunks[0] : undefined;
+    if (!only || only.size > 0 || only.requested || only.emptyAt === undefined) return undefined;
+    s.chunks = [];
+    return only.chunk;
+  }
+
   // ---- what the gate shows ---------------------------------------------------------------------
 
+  /** Nothing waits and nothing is out (an emptied open tail chunk aside). */
   get idle(): boolean {
     const s = this.state;
-    return s.queue.length === 0 && s.permits.length === 0 && !this.overflowing;
+    const onlyEmptyTail =
+      s.chunks.length === 0 ||
+      (s.chunks.length === 1 && s.chunks[0]!.size === 0 && s.chunks[0]!.emptyAt !== undefined);
+    return s.queue.length === 0 && s.permits.length === 0 && s.toOverflow.length === 0 && onlyEmptyTail;
   }
 
   overflowLength(): number {

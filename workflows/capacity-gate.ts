@@ -16,6 +16,7 @@
  */
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -25,12 +26,20 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import { awsActivities, onQueueOf } from './aws-calls';
-import { GateQueue, emptyGateState, fromV1State, type GateStateV2, type Grant } from './capacity-gate-state';
+import {
+  CHUNK_LIMIT,
+  GateQueue,
+  emptyGateState,
+  fromV1State,
+  type GateStateV2,
+  type Grant,
+} from './capacity-gate-state';
 import {
   admitFromOverflowSignal,
   CAPACITY_OVERFLOW_WORKFLOW_TYPE,
@@ -38,8 +47,10 @@ import {
   capacityGrantedSignal,
   capacityOverflowWorkflowId,
   enqueueForCapacitySignal,
+  capacityIntakeQuery,
   handBackSignal,
   holdInOverflowSignal,
+  overflowSizeSignal,
   queuePositionQuery,
   releasePermitSignal,
   sealOverflowSignal,
@@ -56,8 +67,13 @@ const { endedWorkflows } = proxyActivities<RemediationActivities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
 
-/** How often to look again while the quota is full (GetCurrentMetricData has its own budget). */
+/**
+ * How often to look again while the quota is full: every half second while capacity comes and
+ * goes, backing off to every 5 s while it stays full (GetCurrentMetricData's budget is shared with
+ * the account's dashboards); a release or freed capacity brings it back to half a second.
+ */
 const POLL_INTERVAL_MS = 500;
+const MAX_POLL_INTERVAL_MS = 5_000;
 /** Queue ids are listed again this often (queues change rarely; agents come and go). */
 const QUEUE_LIST_TTL_MS = 5 * 60_000;
 /** A permit out this long without a report: ask whether its run has ended. */
@@ -65,7 +81,11 @@ const HOLDER_CHECK_MS = 5 * 60_000;
 /** An idle gate completes; the next storm starts a new one. */
 const IDLE_TIMEOUT_MS = 60_000;
 /** Continue as new well before Temporal's history limits. */
-const MAX_HISTORY_EVENTS = 4_000;
+const MAX_HISTORY_EVENTS = 2_000;
+/** How long a due continue-as-new waits for the permits out to come back. */
+const QUIET_HANDOVER_MS = 10_000;
+/** Arrivals bound for overflow that may ride along in continue-as-new's input (bounded state). */
+const CAN_OVERFLOW_SLACK = 500;
 /** Ids per `endedWorkflows` call. */
 const HOLDERS_PER_CHECK = 100;
 
@@ -73,8 +93,10 @@ export interface CapacityGateInput {
   instanceId: string;
   /** Present after continue-as-new: this gate's state, or the first gate's. */
   state?: GateStateV2 | CapacityGateStateV1;
-  /** History length that triggers continue-as-new (default 4000; tests use less). */
+  /** History length that triggers continue-as-new (default 2000; tests use less). */
   maxHistoryEvents?: number;
+  /** How long a permit may be out before the gate asks whether its run ended (default 5 minutes). */
+  holderCheckMs?: number;
 }
 
 export async function taskCapacityGate(input: CapacityGateInput): Promise<CapacityGateStatus> {
@@ -111,6 +133,7 @@ function gateMetrics(instanceId: string) {
 class CapacityGate {
   private readonly instanceId: string;
   private readonly maxHistoryEvents: number;
+  private readonly holderCheckMs: number;
   private readonly queue: GateQueue;
   private changed = true;
   private lastOpenTasks?: number;
@@ -120,12 +143,15 @@ class CapacityGate {
   private queueIds?: { ids: string[]; at: number };
   private metricsUnreadable = false;
   private nextHolderCheckAt = 0;
+  /** Grows while reads keep finding the quota full; back to POLL_INTERVAL_MS when anything moves. */
+  private pollIntervalMs = POLL_INTERVAL_MS;
   private readonly metrics: ReturnType<typeof gateMetrics>;
 
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
     this.metrics = gateMetrics(input.instanceId);
     this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
+    this.holderCheckMs = input.holderCheckMs ?? HOLDER_CHECK_MS;
     const now = Date.now();
     this.queue = new GateQueue(
       input.state === undefined
@@ -139,6 +165,7 @@ class CapacityGate {
     );
     setHandler(releasePermitSignal, (release) =>
       this.touch(() => {
+        this.pollIntervalMs = POLL_INTERVAL_MS;
         if (release.outcome === 'created') this.createdSinceRead++;
         if (release.outcome === 'quota-exceeded') this.metrics.quotaErrors.add(1);
         this.queue.release(release, Date.now());
@@ -149,10 +176,14 @@ class CapacityGate {
     );
     setHandler(admitFromOverflowSignal, ({ chunk, waiters, remaining }) =>
       this.touch(() => {
-        const { retire } = this.queue.admitFromOverflow(chunk, waiters, remaining);
+        const { retire } = this.queue.admitFromOverflow(chunk, waiters, remaining, Date.now());
         if (retire !== undefined) void this.signalChunk(retire, 'seal');
       }),
     );
+    setHandler(overflowSizeSignal, ({ chunk, size }) =>
+      this.touch(() => this.queue.chunkReported(chunk, size)),
+    );
+    setHandler(capacityIntakeQuery, () => this.queue.intakeChunk() ?? {});
     setHandler(queuePositionQuery, (workflowId) => ({
       ...this.queue.position(workflowId),
       queueLength: this.queue.state.queue.length + this.queue.overflowLength(),
@@ -166,6 +197,29 @@ class CapacityGate {
     this.changed = true;
   }
 
+  /**
+   * One durable timer at a time: a message that wakes the gate early leaves its timer running
+   * (a later wake reuses it) instead of cancelling and starting one per message, which would
+   * double the gate's history under a steady stream of releases.
+   */
+  private alarm?: { at: number; fired: boolean; scope: CancellationScope };
+
+  private async sleepUntilChangedOr(at: number): Promise<void> {
+    if (!this.alarm || this.alarm.fired || this.alarm.at > at) {
+      this.alarm?.scope.cancel();
+      const alarm = { at, fired: false, scope: new CancellationScope() };
+      alarm.scope
+        .run(() => sleep(Math.max(1, at - Date.now())))
+        .then(
+          () => void (alarm.fired = true),
+          () => undefined, // cancelled: an earlier alarm replaced it
+        );
+      this.alarm = alarm;
+    }
+    const alarm = this.alarm;
+    await condition(() => this.changed || alarm.fired);
+  }
+
   async run(): Promise<CapacityGateStatus> {
     for (;;) {
       await this.reclaimFromEndedRuns();
@@ -174,8 +228,13 @@ class CapacityGate {
       await this.refillFromOverflow();
       this.describe();
       if (this.shouldContinueAsNew()) {
+        // Hand over in a quiet moment, so no message arrives while this run closes (the server
+        // would fail that workflow task): no new grants; the permits out come back first.
+        await condition(() => this.queue.inFlight === 0 && !this.queue.awaitingHandBack, QUIET_HANDOVER_MS);
         await condition(allHandlersFinished);
-        await this.flushOverflow();
+        // Arrivals keep coming while we hand over: flush until what is left is a handful.
+        do await this.flushOverflow();
+        while (this.queue.state.toOverflow.length > CAN_OVERFLOW_SLACK);
         return continueAsNew<typeof taskCapacityGate>({
           instanceId: this.instanceId,
           state: this.queue.state,
@@ -187,12 +246,14 @@ class CapacityGate {
       this.changed = false;
       if (this.queue.idle) {
         if (!(await condition(() => this.changed, IDLE_TIMEOUT_MS))) {
+          const tail = this.queue.retireEmptyTail();
+          if (tail !== undefined) await this.signalChunk(tail, 'seal');
           await condition(allHandlersFinished);
           if (this.queue.idle) return this.status();
         }
       } else {
         const wake = this.nextWakeMs();
-        if (wake > 0) await condition(() => this.changed, wake);
+        if (wake > 0) await this.sleepUntilChangedOr(Date.now() + wake);
       }
     }
   }
@@ -204,7 +265,8 @@ class CapacityGate {
     for (;;) {
       const now = Date.now();
       if (this.queue.state.queue.length === 0 || this.queue.coolingDown(now)) return;
-      const grants = this.queue.takeGrants(await this.freeSlots(), now);
+      const free = await this.freeSlots();
+      const grants = this.queue.takeGrants(free, now);
       if (grants.length === 0) return;
       await Promise.all(grants.map((grant) => this.grant(grant)));
       this.metrics.grants.add(grants.length);
@@ -221,8 +283,17 @@ class CapacityGate {
   private async freeSlots(): Promise<number> {
     const settings = this.queue.state.settings;
     if (settings?.source === 'metrics' && settings.quota !== undefined) {
+      const readAt = this.lastReadAt;
       const open = await this.openTasks();
-      if (open !== undefined) return Math.max(0, settings.quota - open - this.queue.inFlight);
+      if (open !== undefined) {
+        const free = Math.max(0, settings.quota - open - this.queue.inFlight);
+        // A fresh read of a full quota: look less often. Capacity found: look often again.
+        if (this.lastReadAt !== readAt) {
+          this.pollIntervalMs =
+            free > 0 ? POLL_INTERVAL_MS : Math.min(this.pollIntervalMs * 2, MAX_POLL_INTERVAL_MS);
+        }
+        return free;
+      }
     }
     return this.queue.probeFreeSlots();
   }
@@ -233,7 +304,7 @@ class CapacityGate {
    */
   private async openTasks(): Promise<number | undefined> {
     const now = Date.now();
-    if (this.lastOpenTasks !== undefined && now - this.lastReadAt < POLL_INTERVAL_MS) {
+    if (this.lastOpenTasks !== undefined && now - this.lastReadAt < this.pollIntervalMs) {
       return this.lastOpenTasks + this.createdSinceRead;
     }
     try {
@@ -274,7 +345,7 @@ class CapacityGate {
   private async reclaimFromEndedRuns(): Promise<void> {
     const now = Date.now();
     if (now < this.nextHolderCheckAt) return;
-    const holders = this.queue.holdersToCheck(now, HOLDER_CHECK_MS);
+    const holders = this.queue.holdersToCheck(now, this.holderCheckMs);
     for (let i = 0; i < holders.length; i += HOLDERS_PER_CHECK) {
       const batch = holders.slice(i, i + HOLDERS_PER_CHECK);
       const ended = await endedWorkflows
@@ -284,39 +355,47 @@ class CapacityGate {
         .catch(() => [] as string[]);
       this.queue.reclaimEnded(batch, ended, Date.now());
     }
-    this.nextHolderCheckAt = this.queue.nextHolderCheckAt(HOLDER_CHECK_MS) ?? now + HOLDER_CHECK_MS;
+    this.nextHolderCheckAt = this.queue.nextHolderCheckAt(this.holderCheckMs) ?? now + this.holderCheckMs;
   }
 
   // ---- overflow chunks ---------------------------------------------------------------------
 
+  /**
+   * Hands arrivals bound for overflow to the tail chunk. Only what is waiting now: arrivals during
+   * the hand-over wait for the next round, so a flood cannot keep the gate from continuing as new.
+   */
   private async flushOverflow(): Promise<void> {
-    for (let batch = this.queue.takeOverflowBatch(); batch; batch = this.queue.takeOverflowBatch()) {
-      if (batch.isNew) {
-        const input: CapacityOverflowInput = {
-          instanceId: this.instanceId,
-          chunk: batch.chunk,
-          gateLineage: workflowInfo().firstExecutionRunId,
-          waiters: batch.waiters,
-        };
-        await startChild(CAPACITY_OVERFLOW_WORKFLOW_TYPE, {
-          workflowId: capacityOverflowWorkflowId(this.instanceId, batch.chunk),
-          args: [input],
-          // Chunks outlive this run of the gate: continue-as-new must not end them.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          staticSummary: `Overflow chunk ${batch.chunk} of the task-capacity gate for ${this.instanceId}`,
-        });
-      } else {
-        await this.signalChunk(batch.chunk, 'hold', batch.waiters);
-      }
+    for (let rounds = Math.ceil(this.queue.state.toOverflow.length / CHUNK_LIMIT) + 1; rounds > 0; rounds--) {
+      const batch = this.queue.takeOverflowBatch();
+      if (!batch) break;
+      if (batch.isNew) await this.startChunk(batch.chunk, batch.waiters);
+      else await this.signalChunk(batch.chunk, 'hold', batch.waiters);
     }
-    for (const chunk of this.queue.chunksToSeal()) {
-      this.queue.markSealed(chunk);
-      await this.signalChunk(chunk, 'seal');
-    }
+    // A full chunk takes no more arrivals (the gate's books; the chunk itself just holds on)…
+    for (const chunk of this.queue.chunksToSeal()) this.queue.markSealed(chunk);
+    // …and runs always have an open tail to join while the storm lasts.
+    const opened = this.queue.openTailIfNeeded();
+    if (opened !== undefined) await this.startChunk(opened, []);
+  }
+
+  private async startChunk(chunk: number, waiters: WaiterRow[]): Promise<void> {
+    const input: CapacityOverflowInput = {
+      instanceId: this.instanceId,
+      chunk,
+      gateLineage: workflowInfo().firstExecutionRunId,
+      waiters,
+    };
+    await startChild(CAPACITY_OVERFLOW_WORKFLOW_TYPE, {
+      workflowId: capacityOverflowWorkflowId(this.instanceId, chunk),
+      args: [input],
+      // Chunks outlive this run of the gate: continue-as-new must not end them.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: `Overflow chunk ${chunk} of the task-capacity gate for ${this.instanceId}`,
+    });
   }
 
   private async refillFromOverflow(): Promise<void> {
-    const request = this.queue.refillRequest();
+    const request = this.queue.refillRequest(Date.now());
     if (request) await this.signalChunk(request.chunk, 'handBack', request.count);
   }
 
@@ -339,11 +418,13 @@ class CapacityGate {
     const waits: number[] = [];
     if (this.queue.state.queue.length > 0) {
       const cooldown = this.queue.state.cooldownUntil - now;
-      waits.push(Math.max(POLL_INTERVAL_MS, cooldown, this.queue.paceWaitMs(now)));
+      waits.push(Math.max(this.pollIntervalMs, cooldown, this.queue.paceWaitMs(now)));
     }
-    const check = this.queue.nextHolderCheckAt(HOLDER_CHECK_MS);
+    const check = this.queue.nextHolderCheckAt(this.holderCheckMs);
     if (check !== undefined) waits.push(Math.max(1, check - now));
-    return waits.length ? Math.min(...waits) : HOLDER_CHECK_MS;
+    const recheck = this.queue.nextTailRecheckAt();
+    if (recheck !== undefined) waits.push(Math.max(1, recheck - now));
+    return waits.length ? Math.min(...waits) : this.holderCheckMs;
   }
 
   private shouldContinueAsNew(): boolean {
@@ -366,6 +447,7 @@ class CapacityGate {
       queueLength: s.queue.length + overflowLength,
       overflowLength,
       overflowChunks: s.chunks.length,
+      chunks: s.chunks.map((c) => ({ chunk: c.chunk, size: c.size, open: !c.sealed })),
       inFlight: this.queue.inFlight,
       window: Math.floor(s.window * 100) / 100,
       ...(this.lastOpenTasks !== undefined ? { lastOpenTasks: this.lastOpenTasks } : {}),

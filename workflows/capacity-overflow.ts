@@ -1,25 +1,37 @@
 /**
  * taskCapacityOverflow — one chunk of a capacity gate's overflow
  * (`task-capacity-<instanceId>-overflow-<n>`): holds up to CHUNK_LIMIT queued runs the gate has no
- * room for, in their order, and hands the best of them back when the gate asks. Chunks are filled
- * and drained oldest first, so a storm of any size keeps its arrival order while the gate itself
- * carries only its first thousand. A chunk ends when it is sealed and empty, or when its gate is
- * gone (the runs it held notice at their own liveness check and queue at the new gate).
+ * room for, in their order, and hands the best of them back when the gate asks. While it is the
+ * open tail, runs join it directly (the gate's `capacityIntake` query says so), so a flood of
+ * arrivals lands here, not on the gate; it tells the gate how many it holds as it fills.
+ *
+ * Chunks are filled and drained oldest first, so a storm of any size keeps its arrival order while
+ * the gate itself carries only its first thousand. A chunk ends when it is sealed and empty, or
+ * when its gate is gone (the runs it held notice at their own liveness check and queue at the new
+ * gate). A chunk the gate retires (`seal`: drained, or the storm is over) hands back anything that
+ * still reached it and ends.
  */
 import { condition, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
-import { insertSorted } from './capacity-gate-state';
+import { CHUNK_LIMIT, insertSorted, waiterRow } from './capacity-gate-state';
 import {
   admitFromOverflowSignal,
   capacityGateWorkflowId,
+  enqueueForCapacitySignal,
   handBackSignal,
   holdInOverflowSignal,
+  overflowSizeSignal,
+  overflowStatusQuery,
   sealOverflowSignal,
   type CapacityOverflowInput,
   type WaiterRow,
 } from './definitions';
 
 const DEFAULT_LIVENESS_CHECK_MS = 30 * 60_000;
+/** Report the count to the gate every this many arrivals (and when full)… */
+const REPORT_EVERY = 100;
+/** …and, for the rest, once arrivals pause this long (so the gate's count is never off for long). */
+const REPORT_QUIET_MS = 1_000;
 
 const { capacityGateLineage } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
@@ -32,20 +44,36 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
   let sealed = false;
   let asked = 0;
   let handedBack = 0;
+  let reported = held.length;
+  const reportDue = () =>
+    held.length - reported >= REPORT_EVERY || (held.length >= CHUNK_LIMIT && reported < CHUNK_LIMIT);
   setHandler(holdInOverflowSignal, (waiters) => waiters.forEach((w) => insertSorted(held, w)));
+  setHandler(enqueueForCapacitySignal, (request) => insertSorted(held, waiterRow(request, Date.now())));
   setHandler(handBackSignal, ({ count }) => void (asked += count));
   setHandler(sealOverflowSignal, () => void (sealed = true));
+  setHandler(overflowStatusQuery, () => ({ held: held.length, reported, sealed }));
   const gate = getExternalWorkflowHandle(capacityGateWorkflowId(input.instanceId));
 
   for (;;) {
+    const unreported = held.length !== reported;
+    // All reported: sleep until something happens (a first new arrival included). Something
+    // unreported: give arrivals a second to pause, then report.
     const woke = await condition(
-      () => asked > 0 || (sealed && held.length === 0),
-      input.livenessCheckMs ?? DEFAULT_LIVENESS_CHECK_MS,
+      () => asked > 0 || reportDue() || sealed || (!unreported && held.length !== reported),
+      unreported ? REPORT_QUIET_MS : (input.livenessCheckMs ?? DEFAULT_LIVENESS_CHECK_MS),
     );
-    if (asked > 0) {
-      const waiters = held.splice(0, asked);
+    if (woke && !unreported && asked === 0 && !reportDue() && !sealed) continue; // start the quiet second
+    if (!woke && unreported) {
+      reported = held.length;
+      await gate.signal(overflowSizeSignal, { chunk: input.chunk, size: held.length }).catch(() => undefined);
+      continue;
+    }
+    if (asked > 0 || (sealed && held.length > 0)) {
+      // What the gate asked for; once retired, everything (late arrivals must not be stranded).
+      const waiters = held.splice(0, asked > 0 ? asked : held.length);
       asked = 0;
       handedBack += waiters.length;
+      reported = held.length;
       const delivered = await gate
         .signal(admitFromOverflowSignal, { chunk: input.chunk, waiters, remaining: held.length })
         .then(() => true)
@@ -55,6 +83,11 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
       continue;
     }
     if (sealed && held.length === 0) return { handedBack };
+    if (reportDue()) {
+      reported = held.length;
+      await gate.signal(overflowSizeSignal, { chunk: input.chunk, size: held.length }).catch(() => undefined);
+      continue;
+    }
     if (!woke) {
       const gateNow = await capacityGateLineage({ instanceId: input.instanceId }).catch(() => undefined);
       if (gateNow && (!gateNow.running || gateNow.lineage !== input.gateLineage)) return { handedBack };

@@ -20,8 +20,10 @@ import {
 import type { RemediationActivities } from '../activities';
 import type { CapacitySettings } from '../policies/types';
 import {
+  CAPACITY_INTAKE,
   capacityGateWorkflowId,
   capacityGrantedSignal,
+  rateLimitedTaskQueue,
   releasePermitSignal,
   withdrawFromCapacitySignal,
   type AttemptRecord,
@@ -35,8 +37,9 @@ import { waitForCapacityV1 } from './legacy/capacity-wait-v1';
 import { CAPACITY_WAIT_V2 } from './patches';
 import { enterPhase, formatDuration } from './visibility';
 
-// Joining the gate is one signal-with-start (it starts the gate on demand) and tells the gate's
-// lineage: retried until it succeeds, visibly, as a pending activity.
+// Joining the gate (or its open overflow chunk; signal-with-start starts the gate on demand) tells
+// the gate's lineage. It runs on the capacity intake's rate-limited queue, so a storm's arrivals
+// never flood one workflow; retried until it succeeds, visibly, as a pending activity.
 const { joinCapacityGate } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
@@ -163,7 +166,14 @@ async function waitAtGate(wait: CapacityWait): Promise<CapacityWaitOutcome> {
       setHash: wait.setHash,
     },
   };
-  const join = () => joinCapacityGate.executeWithOptions({ summary: 'Queue for task capacity' }, [request]);
+  const join = () =>
+    joinCapacityGate.executeWithOptions(
+      {
+        summary: 'Queue for task capacity',
+        taskQueue: rateLimitedTaskQueue(workflowInfo().taskQueue, CAPACITY_INTAKE),
+      },
+      [request],
+    );
   const withdraw = () =>
     gateOf(instanceId)
       .signal(withdrawFromCapacitySignal, { workflowId: request.workflowId })

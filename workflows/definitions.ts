@@ -86,8 +86,11 @@ export interface RemediationStatus {
   nextAttemptAt?: string;
   lastError?: ErrorSummary;
   policy?: { name: string; setHash: string; strategy: string };
-  /** While waiting for task capacity. */
-  capacity?: { position?: number; waitingSince: string };
+  /**
+   * While waiting for task capacity. The position is not kept by the run (its gate knows it):
+   * `runs show` fills it from the gate's `position` query; `inOverflow`: at least that far back.
+   */
+  capacity?: { position?: number; inOverflow?: boolean; waitingSince: string };
   awaitingOperatorUntil?: string;
   /** The run's story so far (the same records the result carries when it ends). */
   attempts: AttemptRecord[];
@@ -174,6 +177,8 @@ export interface CapacityGateStatus {
   /** Of those, held in overflow chunks. */
   overflowLength?: number;
   overflowChunks?: number;
+  /** Each overflow chunk with the waiters it holds, as far as the gate knows. */
+  chunks?: { chunk: number; size: number; open: boolean }[];
   inFlight: number;
   /** Probe source: current admission window. */
   window: number;
@@ -223,16 +228,32 @@ export interface CapacityOverflowInput {
   livenessCheckMs?: number;
 }
 export const holdInOverflowSignal = defineSignal<[WaiterRow[]]>('hold');
+/** What an overflow chunk holds, and what it last told its gate. */
+export const overflowStatusQuery = defineQuery<{ held: number; reported: number; sealed: boolean }>(
+  'overflowStatus',
+);
+/** A chunk's count of what it holds (runs join the open tail chunk directly). */
+export const overflowSizeSignal = defineSignal<[{ chunk: number; size: number }]>('overflowSize');
+/**
+ * Where a run joins: the open tail chunk while the gate overflows (with the room it has left, as
+ * far as the gate knows), else the gate itself.
+ */
+export const capacityIntakeQuery = defineQuery<{ chunk?: number; room?: number }>('capacityIntake');
 export const handBackSignal = defineSignal<[{ count: number }]>('handBack');
 export const sealOverflowSignal = defineSignal<[]>('seal');
 export const admitFromOverflowSignal = defineSignal<[OverflowWaiters]>('admitFromOverflow');
 
-// ---- AWS calls on rate-limited task queues -----------------------------------------------------
+// ---- Rate-limited task queues ------------------------------------------------------------------
 
 /**
- * The activity task queue of one AWS operation. Its workers set Temporal's server-side rate limit
- * (maxTaskQueueActivitiesPerSecond) to the engine's budget for the operation, so all workers
- * together never call AWS faster than the budget, however many there are.
+ * The activity task queue of one rate budget: an AWS operation (StartTaskContact, DescribeRule, …)
+ * or the capacity gates' intake (CAPACITY_INTAKE). Its workers set Temporal's server-side rate
+ * limit (maxTaskQueueActivitiesPerSecond) to the budget, so all workers together never go faster
+ * than the budget, however many there are.
  */
-export const awsOperationTaskQueue = (taskQueue: string, operation: string): string =>
-  `${taskQueue}-aws-${operation}`;
+export const rateLimitedTaskQueue = (taskQueue: string, budget: string): string => `${taskQueue}-${budget}`;
+
+/** The budget of runs joining capacity gates: a storm's arrivals never flood one workflow. */
+export const CAPACITY_INTAKE = 'CapacityIntake';
+/** Joins per second, all gates and workers together: well within what one workflow absorbs. */
+export const CAPACITY_INTAKE_PER_SECOND = 50;

@@ -16,7 +16,7 @@ import type { NotificationContent } from '../activities/rules';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ChannelConfig, ResolvedPolicy } from '../policies/types';
 import { ruleAction, ruleDefinition } from './aws-calls';
-import { awsOperationTaskQueue, type EscalationRecord, type RemediationStatus } from './definitions';
+import { rateLimitedTaskQueue, type EscalationRecord, type RemediationStatus } from './definitions';
 import { summarizeFailure } from './failures';
 import { AWS_RATE_BUDGETS } from './patches';
 
@@ -69,7 +69,7 @@ function channelQueue(channel: ChannelConfig): Pick<ActivityOptions, 'taskQueue'
       : channel.type === 'connect-task'
         ? 'StartTaskContact'
         : undefined;
-  return operation ? { taskQueue: awsOperationTaskQueue(workflowInfo().taskQueue, operation) } : {};
+  return operation ? { taskQueue: rateLimitedTaskQueue(workflowInfo().taskQueue, operation) } : {};
 }
 
 /** What the rule would have sent (SEND_NOTIFICATION), so a person can send it; best effort. */

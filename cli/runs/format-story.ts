@@ -149,7 +149,13 @@ function liveLines(live: LiveStatus): string[] {
     case 'waiting-capacity': {
       const position = live.capacity?.position;
       const place =
-        position === undefined ? 'queued' : position === 0 ? 'permit granted' : `${position - 1} ahead`;
+        position === undefined
+          ? 'queued'
+          : position === 0
+            ? 'permit granted'
+            : live.capacity?.inOverflow
+              ? `at least ${position - 1} ahead (held in an overflow chunk)`
+              : `${position - 1} ahead`;
       const since = live.capacity ? ` since ${formatTimestamp(live.capacity.waitingSince)}` : '';
       return [`waiting for task capacity: ${place}${since}`];
     }

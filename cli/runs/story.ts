@@ -5,6 +5,8 @@
  */
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import {
+  capacityGateWorkflowId,
+  queuePositionQuery,
   statusQuery,
   type AttemptRecord,
   type EscalationRecord,
@@ -81,6 +83,17 @@ export async function loadRunStory(
       );
       const { attempts, escalations, policy, decision, ...live } = status;
       Object.assign(story, { attempts, escalations, live });
+      // Queued runs do not keep their place themselves: their gate knows it, read on demand.
+      if (live.phase === 'waiting-capacity' && live.capacity && story.received.instanceId) {
+        const place = await client.workflow
+          .getHandle(capacityGateWorkflowId(story.received.instanceId))
+          .query(queuePositionQuery, workflowId)
+          .catch(() => undefined);
+        if (place?.position !== undefined) {
+          live.capacity.position = place.position;
+          if (place.inOverflow) live.capacity.inOverflow = true;
+        }
+      }
       if (policy) story.policy = policy;
       if (decision) story.decision = decision;
     } catch (err) {

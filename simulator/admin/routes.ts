@@ -174,6 +174,17 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
           .send(stateChange(() => state.instances.addRule(request.params.instanceId, rule)));
       });
 
+      admin.put<{ Params: { instanceId: string; ruleId: string } }>(
+        '/instances/:instanceId/rules/:ruleId',
+        async (request) => {
+          const rule = parse(RuleSchema, {
+            ...(bodyOf(request.body) as object),
+            RuleId: request.params.ruleId,
+          });
+          return stateChange(() => state.instances.replaceRule(request.params.instanceId, rule));
+        },
+      );
+
       admin.post<InstanceParams>('/instances/:instanceId/open-tasks', async (request, reply) => {
         const input = parse(OpenTasksSchema, bodyOf(request.body));
         return reply.code(201).send(stateChange(() => openTasks(state, request.params.instanceId, input)));

@@ -73,6 +73,19 @@ export class InstanceRegistry {
     return this.addRuleTo(this.require(instanceId), rule);
   }
 
+  /** Replaces a rule, as someone editing it in the Connect console does (the id stays). */
+  replaceRule(instanceId: string, rule: RuleDefinition): RuleDefinition {
+    const instance = this.require(instanceId);
+    if (!instance.rules.has(rule.RuleId)) {
+      throw new SimulatorStateError(
+        'not-found',
+        `rule ${rule.RuleId} does not exist in instance ${instanceId}`,
+      );
+    }
+    instance.rules.set(rule.RuleId, rule);
+    return rule;
+  }
+
   /** The queue a task started by `flowId` waits in. */
   queueForFlow(instance: StoredInstance, flowId: string): string {
     const flow = instance.flows.get(flowId);

@@ -71,6 +71,8 @@ export interface RemediationStack {
   /** Starts the remediation run for an event, as the ingress would. */
   start(event: ConnectFailureEvent): Promise<WorkflowHandle>;
   result(handle: WorkflowHandle): Promise<RemediationResult>;
+  /** Another worker process's worth on the same task queue (the caller stops it). */
+  launchWorker(identity: string): Promise<RemediationWorkerHandle>;
   /** Stops the worker only (e.g. to simulate a crash); `startWorker` brings a new one. */
   stopWorker(): Promise<void>;
   startWorker(identity?: string): Promise<void>;
@@ -135,6 +137,7 @@ export async function startRemediationStack(
         args: [{ event, receivedVia: 'test' }],
       }),
     result: (handle) => handle.result() as Promise<RemediationResult>,
+    launchWorker: (identity) => launch(identity),
     stopWorker: () => stack.worker.stop(),
     startWorker: async (identity) => {
       stack.worker = await launch(identity);

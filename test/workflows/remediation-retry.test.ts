@@ -3,7 +3,7 @@
  * the real AWS SDK clients.
  */
 import { SEED } from '../../simulator';
-import { awsOperationTaskQueue, statusQuery } from '../../workflows/definitions';
+import { rateLimitedTaskQueue, statusQuery } from '../../workflows/definitions';
 import { eventTimeMs, eventTypeName } from '../helpers/histories';
 import { failureEvent } from '../helpers/events';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
@@ -55,7 +55,7 @@ test('a throttled CREATE_TASK waits at least retryDelay, then recovers with exac
   expect(reissue).toBeDefined();
   expect(eventTimeMs(reissue!) - started).toBeGreaterThanOrEqual(2000);
   expect(reissue!.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(
-    awsOperationTaskQueue(stack.taskQueue, 'StartTaskContact'),
+    rateLimitedTaskQueue(stack.taskQueue, 'StartTaskContact'),
   );
 
   const tasks = await tasksFor(event.id);
