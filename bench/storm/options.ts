@@ -1,0 +1,61 @@
+/** The quota-storm benchmark's command line. */
+import { Command, InvalidArgumentError } from 'commander';
+import { fraction, positiveInt, positiveNumber } from '../options';
+
+export interface StormOptions {
+  events: number;
+  quota: number;
+  /** Steady scenario: how long each task stays open (ms). Ignored with --bulk-free. */
+  lifetime: number;
+  source: 'metrics' | 'probe';
+  naive: boolean;
+  /** Requests/s of StartTaskContact and DescribeRule, in the simulator and in the policy file. */
+  rate?: number;
+  /** The engine's share of each rate limit (policy `apiRateLimits.share`). */
+  share: number;
+  bulkFree: boolean;
+  /** Bulk-free scenario: how long to wait for all runs to queue before the first bulk free (s). */
+  queueTimeout: number;
+}
+
+export function parseStormOptions(args: string[]): StormOptions {
+  return new Command('quota-storm')
+    .option('--events <n>', 'failure events at once (N)', positiveInt, 2000)
+    .option('--quota <q>', 'active-tasks quota of the instance (Q)', positiveInt, 50)
+    .option('--lifetime <ms>', 'steady scenario: how long each task stays open', positiveInt, 2000)
+    .option(
+      '--source <source>',
+      'gate capacity source: metrics | probe',
+      (v: string) => {
+        if (v !== 'metrics' && v !== 'probe') throw new InvalidArgumentError('expected metrics or probe');
+        return v;
+      },
+      'metrics',
+    )
+    .option(
+      '--rate <n>',
+      "StartTaskContact and DescribeRule rate limit, requests/s (burst 2n), in the simulator and the policy's apiRateLimits (default: AWS's)",
+      positiveNumber,
+    )
+    .option(
+      '--share <f>',
+      "the engine's share of each rate limit (policy apiRateLimits.share)",
+      fraction,
+      0.9,
+    )
+    .option(
+      '--bulk-free',
+      'stale tasks never expire; the oldest Q are completed at once whenever the quota is full and runs wait',
+      false,
+    )
+    .option(
+      '--queue-timeout <s>',
+      '--bulk-free: longest wait for all N runs to queue at the gate before the first bulk free',
+      positiveInt,
+      600,
+    )
+    .option('--no-naive', 'skip the naive per-run backoff loop')
+    .exitOverride()
+    .parse(args, { from: 'user' })
+    .opts<StormOptions>();
+}
