@@ -30,7 +30,7 @@ export interface ConnectCallFigures {
   quotaErrors: number;
   callsByOperation: Record<CountedOperation, number>;
   callsPerRecoveredTaskByOperation: Record<CountedOperation, number | null>;
-  /** A re-issue is one DescribeRule and one StartTaskContact: 2 is the floor. */
+  /** A re-issue is one StartTaskContact; the rule is read once per rule a minute: 1 is the floor. */
   startTaskAndDescribeRulePerTask: number | null;
   /** ThrottlingException answers to the counted operations. */
   throttlesReceived: number;

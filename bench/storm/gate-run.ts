@@ -21,7 +21,7 @@ import { startBenchTemporal } from '../temporal';
 import { connectCallFigures, requestCounts } from './connect-calls';
 import { readGateHealth } from './gate-health';
 import type { StormOptions } from './options';
-import { OMIT_API_RATE_LIMITS_ENV, stormPolicies } from './policy';
+import { stormPolicies } from './policy';
 import {
   drainToIdealRatio,
   fullInstance,
@@ -49,10 +49,6 @@ export async function runGatePath(
   try {
     const instance = await fullInstance(sim, options.quota);
     const policies = stormPolicies(instance, options);
-    if (!policies.apiRateLimits)
-      log(
-        `policy: apiRateLimits left out (${OMIT_API_RATE_LIMITS_ENV}=1): the engine uses its built-in budget`,
-      );
     const policiesFile = path.join(dir, 'policies.yaml');
     fs.writeFileSync(policiesFile, policies.yaml);
     worker = await startWorkerProcess({

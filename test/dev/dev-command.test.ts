@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '../helpers/wait';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DEFAULT_TASK_QUEUE } from '../../worker/config';
@@ -60,12 +61,15 @@ test('dev serves the Web UI and a polling worker, stops cleanly, and keeps runs 
 
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const client = new Client({ connection });
-  const queue = await connection.workflowService.describeTaskQueue({
-    namespace: 'default',
-    taskQueue: { name: DEFAULT_TASK_QUEUE },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  expect(queue.pollers?.length).toBeGreaterThan(0);
+  // The worker's first poll reaches the server a moment after it starts.
+  await eventually(async () => {
+    const queue = await connection.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: DEFAULT_TASK_QUEUE },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (queue.pollers?.length ?? 0) > 0;
+  }, 'a worker polling the remediation task queue');
 
   const event = failureEvent();
   const workflowId = remediationWorkflowId(event.id);

@@ -50,10 +50,10 @@ export function testSpeedPolicies(tweaks: PolicyTweaks = {}): string {
   doc.setIn(['defaults', 'operatorWait'], '10m');
   // Tests that are not about rates must not wait on AWS's 2 requests/s (they raise it here and
   // turn the simulator's limits off); rate tests set both to what they test.
-  doc.setIn(['apiRateLimits'], {
-    share: 1,
-    operations: Object.fromEntries(AWS_OPERATIONS.map((op) => [op, 1000])),
-  });
+  doc.setIn(
+    ['apiRateLimits'],
+    doc.createNode({ share: 1, operations: Object.fromEntries(AWS_OPERATIONS.map((op) => [op, 1000])) }),
+  );
   for (const [name, channel] of Object.entries(tweaks.channels ?? {})) doc.setIn(['channels', name], channel);
   const policies = doc.get('policies') as YAML.YAMLSeq;
   for (const policy of [...(tweaks.prepend ?? [])].reverse()) policies.items.unshift(doc.createNode(policy));

@@ -149,12 +149,12 @@ describe('overflow', () => {
     expect(gate.intakeChunk()).toBeUndefined(); // nothing overflows: join the gate
     for (let i = 0; i < HOT_LIMIT + 1; i++) gate.enqueue(request(`r${i}`, { since: T0 + i }), T0);
     gate.takeOverflowBatch();
-    expect(gate.intakeChunk()).toBe(1);
+    expect(gate.intakeChunk()).toEqual({ chunk: 1, room: CHUNK_LIMIT - 1 });
     gate.chunkReported(1, CHUNK_LIMIT); // direct arrivals filled it
     expect(gate.intakeChunk()).toBeUndefined(); // the next arrival at the gate opens chunk 2
     gate.enqueue(request('next', { since: T0 + 5_000 }), T0);
     expect(gate.takeOverflowBatch()).toMatchObject({ chunk: 2, isNew: true });
-    expect(gate.intakeChunk()).toBe(2);
+    expect(gate.intakeChunk()).toEqual({ chunk: 2, room: CHUNK_LIMIT - 1 });
 
     // Drain: chunk 1 is retired when empty; the open tail (2) stays, asked again at most every second.
     while (gate.takeGrants(HOT_LIMIT, T0).length) {
@@ -164,7 +164,7 @@ describe('overflow', () => {
     expect(gate.admitFromOverflow(1, [], 0, T0)).toEqual({ retire: 1 });
     expect(gate.refillRequest(T0)).toMatchObject({ chunk: 2 });
     expect(gate.admitFromOverflow(2, [['next', 0, T0 + 5_000, null]], 0, T0)).toEqual({});
-    expect(gate.intakeChunk()).toBe(2);
+    expect(gate.intakeChunk()).toEqual({ chunk: 2, room: CHUNK_LIMIT });
     expect(gate.refillRequest(T0 + 500)).toBeUndefined();
     expect(gate.nextTailRecheckAt()).toBe(T0 + EMPTY_TAIL_RECHECK_MS);
     expect(gate.refillRequest(T0 + EMPTY_TAIL_RECHECK_MS)).toMatchObject({ chunk: 2 });

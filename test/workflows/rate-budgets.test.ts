@@ -5,7 +5,7 @@
  * an operator's retry; a throttled re-issue keeps its turn and costs no attempt.
  */
 import { randomUUID } from 'node:crypto';
-import type { RemediationWorkerHandle } from '../../worker/remediation-worker';
+import { spawnCli, type CliProcess } from '../helpers/processes';
 import { RuleCache } from '../../activities/rules';
 import { SEED } from '../../simulator';
 import { retrySignal, type RemediationResult } from '../../workflows/definitions';
@@ -35,7 +35,7 @@ describe('the StartTaskContact budget across three workers', () => {
   const RATE = 5;
   const BURST = 10;
   let stack: RemediationStack;
-  const extra: RemediationWorkerHandle[] = [];
+  const extra: CliProcess[] = [];
 
   beforeAll(async () => {
     stack = await startRemediationStack({
@@ -44,10 +44,29 @@ describe('the StartTaskContact budget across three workers', () => {
       simulator: { rateLimits: { StartTaskContact: { rate: RATE, burst: BURST } }, requestLogSize: 10_000 },
       policiesYaml: testSpeedPolicies({ set: { 'apiRateLimits.operations.StartTaskContact': RATE } }),
     });
-    extra.push(await stack.launchWorker('second-worker'), await stack.launchWorker('third-worker'));
-  });
+    // Two more worker processes, started as ops start them, on the same task queue.
+    for (const name of ['second', 'third']) {
+      const worker = spawnCli(['worker'], {
+        TEMPORAL_ADDRESS: stack.temporal.address,
+        TEMPORAL_NAMESPACE: stack.temporal.namespace,
+        TEMPORAL_TASK_QUEUE: stack.taskQueue,
+        POLICIES_FILE: stack.policiesFile,
+        CONNECT_ENDPOINT: stack.simulator.endpoint,
+        EVENTBRIDGE_ENDPOINT: stack.simulator.endpoint,
+        AWS_REGION: 'us-east-1',
+        LOG_LEVEL: 'error',
+        WORKER_METRICS_PORT: 'off',
+        NODE_ENV: name,
+      });
+      extra.push(worker);
+    }
+    await Promise.all(extra.map((worker) => worker.waitFor(/polling task queue/, 120_000)));
+  }, 180_000);
   afterAll(async () => {
-    for (const worker of extra) await worker.stop();
+    for (const worker of extra) {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
     await stack.stop();
   });
 
@@ -61,6 +80,7 @@ describe('the StartTaskContact budget across three workers', () => {
 
     const perSecond = await stack.simulator.admin.requestsPerSecond('StartTaskContact');
     expect(perSecond.reduce((n, s) => n + s.total, 0)).toBeGreaterThanOrEqual(40);
+    console.log(`StartTaskContact calls per second: ${perSecond.map((s) => s.total).join(' ')}`);
     const busiest = Math.max(...perSecond.map((s) => s.total));
     expect(busiest).toBeLessThanOrEqual(RATE + BURST);
     // Three workers polled the queue; the server paced them together (40 calls at 5/s: ≥ 6 s).
