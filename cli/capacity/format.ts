@@ -32,8 +32,9 @@ export function formatGateReport(report: GateReport, now: Date): string[] {
   const header = `instance ${report.instanceId}  (workflow ${report.workflowId})`;
   const { status } = report;
   if (!status) return [header, field('status', `no answer: ${report.problem ?? 'unknown reason'}`)];
-  const source = status.settings?.source ?? status.source.source;
-  const quota = status.settings?.quota ?? status.source.quota;
+  // `source` is required by the contract; read defensively all the same, so no gate can crash this.
+  const source = status.settings?.source ?? status.source?.source ?? 'unknown source';
+  const quota = status.settings?.quota ?? status.source?.quota;
   return [
     header,
     field('source', sourceText(source, quota, status.window)),
@@ -56,7 +57,7 @@ const field = (label: string, value: string) => `  ${label.padEnd(LABEL_WIDTH)} 
 function sourceText(source: string, quota: number | undefined, window: number): string {
   const parts = [source];
   if (quota !== undefined) parts.push(`quota ${quota}`);
-  if (source === 'probe') parts.push(`window ${window}`);
+  if (source === 'probe') parts.push(`window ${formatRate(window)}`);
   return parts.join(', ');
 }
 

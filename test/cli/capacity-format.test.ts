@@ -291,11 +291,11 @@ describe('gate lines', () => {
       ],
     ],
     [
-      'an idle gate about to end',
-      { ...OLD_PROBE_GATE, queueLength: 0, inFlight: 0, grantsPerMinute: [] },
+      'an idle gate about to end (its AIMD window is fractional)',
+      { ...OLD_PROBE_GATE, queueLength: 0, inFlight: 0, window: 8.6875, grantsPerMinute: [] },
       [
         HEADER,
-        '  source          probe, window 4',
+        '  source          probe, window 8.7',
         '  open tasks      not read (the probe source reads no metrics)',
         '  queue           0 waiting',
         '  in flight       0 permits',
