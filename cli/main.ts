@@ -1,9 +1,10 @@
 /**
  * cli/ — `connect-remediator <command>`: one binary for every process and chore. Each command lives
  * in its own module under cli/commands/ and registers itself here; run inspection (`runs list |
- * show | signal`) is in cli/runs/.
+ * show | signal`) is in cli/runs/, storm visibility (`capacity`) in cli/capacity/.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCapacityCommand } from './commands/capacity';
 import { registerDevCommand } from './commands/dev';
 import { registerSimulatorCommand } from './commands/simulator';
 import { registerIngressCommand } from './commands/ingress';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSubmitCommand(program);
   registerPoliciesCommand(program);
   registerRunsCommand(program);
+  registerCapacityCommand(program);
   return program;
 }
 

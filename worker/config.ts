@@ -3,12 +3,15 @@
  * passes the result down, so modules stay testable and secrets never travel further than needed.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
+/** The Prometheus exporter's usual port (OpenTelemetry's), unless WORKER_METRICS_PORT says otherwise. */
+export const DEFAULT_WORKER_METRICS_PORT = 9464;
 
 const port = (name: string, fallback: number) =>
   z.coerce
@@ -22,6 +25,39 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+/** A port 1..65535, or `off`; unset means the default. 0 is refused: the URL to scrape must be known. */
+const metricsPort = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const v = value?.trim() ?? '';
+    if (v === '') return DEFAULT_WORKER_METRICS_PORT;
+    if (v.toLowerCase() === 'off') return undefined;
+    const n = Number(v);
+    if (/^\d+$/.test(v) && n >= 1 && n <= 65535) return n;
+    ctx.addIssue({
+      code: 'custom',
+      message: `WORKER_METRICS_PORT: expected a TCP port 1..65535, or "off" to serve no metrics; got "${v}"`,
+    });
+    return z.NEVER;
+  });
+
+/** The Prometheus exporter binds a socket address: an IP literal, not a host name. */
+const metricsHost = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const v = value?.trim() ?? '';
+    if (v === '') return '127.0.0.1';
+    const ip = v.replace(/^\[(.*)\]$/, '$1'); // [::1] as in a URL
+    if (net.isIP(ip)) return ip;
+    ctx.addIssue({
+      code: 'custom',
+      message: `WORKER_METRICS_HOST: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::; got "${v}"`,
+    });
+    return z.NEVER;
+  });
 
 const EnvSchema = z.object({
   // Read by @temporalio/envconfig too (with TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_TLS_*…);
@@ -44,6 +80,8 @@ const EnvSchema = z.object({
   CONNECT_ENDPOINT: optionalString,
   EVENTBRIDGE_ENDPOINT: optionalString,
   SIMULATOR_PORT: port('SIMULATOR_PORT', 4566),
+  WORKER_METRICS_HOST: metricsHost,
+  WORKER_METRICS_PORT: metricsPort,
   CONNECT_REMEDIATOR_DATA_DIR: optionalString,
   XDG_CACHE_HOME: optionalString,
   LOG_LEVEL: optionalString,
@@ -63,12 +101,24 @@ export interface TemporalConfig {
   webUiUrl: string;
 }
 
+/** Where the worker process serves Prometheus metrics (the Temporal SDK's exporter). */
+export interface WorkerMetricsConfig {
+  host: string;
+  port: number;
+  /** `host:port` as the exporter binds it (IPv6 in brackets). */
+  bindAddress: string;
+  /** What to scrape. */
+  url: string;
+}
+
 export interface Config {
   temporal: TemporalConfig;
   policiesFile: string;
   ingress: { host: string; port: number; apiKey?: string; apiKeyHeader: string };
   aws: { region: string; connectEndpoint?: string; eventBridgeEndpoint?: string };
   simulator: { port: number };
+  /** Prometheus metrics of the worker process; absent when WORKER_METRICS_PORT=off. */
+  workerMetrics?: WorkerMetricsConfig;
   /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise dev/temporal-cli.ts searches. */
   temporalCli?: string;
   cacheDir: string;
@@ -123,12 +173,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       eventBridgeEndpoint: e.EVENTBRIDGE_ENDPOINT,
     },
     simulator: { port: e.SIMULATOR_PORT },
+    ...(e.WORKER_METRICS_PORT !== undefined
+      ? { workerMetrics: workerMetrics(e.WORKER_METRICS_HOST, e.WORKER_METRICS_PORT) }
+      : {}),
     temporalCli: e.TEMPORAL_CLI,
     cacheDir: path.join(cacheHome, 'connect-remediator'),
     dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),
     logLevel: e.LOG_LEVEL ?? 'info',
     secrets: (name) => env[name],
   };
+}
+
+function workerMetrics(host: string, port: number): WorkerMetricsConfig {
+  const hostPort = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  return { host, port, bindAddress: hostPort, url: `http://${hostPort}/metrics` };
 }
 
 /**

@@ -2,8 +2,13 @@
  * Installs the Temporal Runtime once per process: SDK logs at WARN unless LOG_LEVEL asks for more
  * (the bundler's INFO output is noise for operators), and no SDK signal handlers — our own
  * shutdown path (worker/shutdown.ts) stops the worker, ingress and server in order.
+ *
+ * With `metrics`, the SDK's Prometheus exporter serves `GET /metrics` on that address: the SDK's
+ * own worker and client metrics (`temporal_…`) and whatever workflows and activities record through
+ * `metricMeter` (unprefixed, e.g. `connect_remediator_…`). Tests and benchmarks install it without.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { WorkerMetricsConfig } from './config';
 
 let installed = false;
 
@@ -15,8 +20,37 @@ const LEVELS: Record<string, LogLevel> = {
   error: 'ERROR',
 };
 
-export function installTemporalRuntime(logLevel: string): void {
+export class MetricsExporterError extends Error {
+  override name = 'MetricsExporterError';
+}
+
+export interface RuntimeInstallOptions {
+  /** Serve Prometheus metrics there; omitted: no exporter, no port bound. */
+  metrics?: Pick<WorkerMetricsConfig, 'bindAddress'>;
+}
+
+/**
+ * Installs the Runtime (later calls are no-ops). When the metrics address cannot be bound the
+ * Runtime is left uninstalled and a MetricsExporterError says why: the caller decides whether to
+ * stop or to call again without metrics.
+ */
+export function installTemporalRuntime(logLevel: string, options: RuntimeInstallOptions = {}): void {
   if (installed) return;
+  const logger = new DefaultLogger(LEVELS[logLevel] ?? 'WARN');
+  const { metrics } = options;
+  try {
+    Runtime.install({
+      logger,
+      shutdownSignals: [],
+      ...(metrics
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics.bindAddress } } } }
+        : {}),
+    });
+  } catch (err) {
+    if (!metrics) throw err;
+    throw new MetricsExporterError(
+      `cannot serve worker metrics on ${metrics.bindAddress} (set WORKER_METRICS_PORT to a free port, or to "off"): ${(err as Error).message}`,
+    );
+  }
   installed = true;
-  Runtime.install({ logger: new DefaultLogger(LEVELS[logLevel] ?? 'WARN'), shutdownSignals: [] });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../worker/config';
+import { loadConfig, type Config } from '../../worker/config';
 import { startDevStack } from '../../dev/stack';
-import { installTemporalRuntime } from '../../worker/runtime';
+import { installTemporalRuntime, MetricsExporterError } from '../../worker/runtime';
 import { onShutdownSignals } from '../../worker/shutdown';
 import { parsePort } from '../options';
 
@@ -18,7 +18,7 @@ export function registerDevCommand(program: Command): void {
       const log = (line: string) => console.log(`[dev] ${line}`);
       const shutdown = onShutdownSignals(log);
       const config = loadConfig();
-      installTemporalRuntime(config.logLevel);
+      const metricsLine = installRuntimeForDev(config, log);
       const stack = await startDevStack(config, log, {
         frontendPort: options.temporalPort,
         uiPort: options.uiPort,
@@ -26,6 +26,7 @@ export function registerDevCommand(program: Command): void {
       });
       try {
         if (shutdown.signal.aborted) return;
+        log(metricsLine);
         log('Ready. Press Ctrl-C to stop.');
         await Promise.race([
           shutdown.requested,
@@ -39,4 +40,24 @@ export function registerDevCommand(program: Command): void {
         shutdown.dispose();
       }
     });
+}
+
+/**
+ * `dev` is a laptop convenience: a metrics port already taken (another clone's `npm start`) is
+ * reported and the stack runs without metrics. `worker` stops instead. Returns what to tell the user.
+ */
+function installRuntimeForDev(config: Config, log: (line: string) => void): string {
+  if (!config.workerMetrics) {
+    installTemporalRuntime(config.logLevel);
+    return 'Worker metrics off (WORKER_METRICS_PORT=off)';
+  }
+  try {
+    installTemporalRuntime(config.logLevel, { metrics: config.workerMetrics });
+    return `Worker metrics on ${config.workerMetrics.url}`;
+  } catch (err) {
+    if (!(err instanceof MetricsExporterError)) throw err;
+    log(`${err.message} — continuing without worker metrics`);
+    installTemporalRuntime(config.logLevel);
+    return `Worker metrics not served (${config.workerMetrics.bindAddress} is taken, see above)`;
+  }
 }

@@ -15,7 +15,8 @@ export function registerWorkerCommand(program: Command): void {
       const log = (line: string) => console.log(`[worker] ${line}`);
       const shutdown = onShutdownSignals(log);
       const config = loadConfig();
-      installTemporalRuntime(config.logLevel);
+      // A metrics port that cannot be bound stops the worker: a production worker must be scrapeable.
+      installTemporalRuntime(config.logLevel, { metrics: config.workerMetrics });
       const stack = new Stack();
       try {
         const clientConnection = await Connection.connect(clientConnectionOptions(config.temporal));
@@ -31,6 +32,11 @@ export function registerWorkerCommand(program: Command): void {
         stack.add('worker', () => worker.stop());
         log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
         log(`policies: ${config.policiesFile} (set ${worker.policies.current().hash})`);
+        log(
+          config.workerMetrics
+            ? `metrics on ${config.workerMetrics.url}`
+            : 'metrics off (WORKER_METRICS_PORT=off)',
+        );
         await Promise.race([shutdown.requested, worker.running]);
       } finally {
         await stack.stopAll(log);
