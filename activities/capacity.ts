@@ -147,32 +147,40 @@ export function createCapacityActivities(deps: CapacityDeps) {
    * harmless: a full chunk still takes a late arrival, a gone one refuses it (the run joins the
    * gate), and a lineage that changed meanwhile makes the run's next liveness check re-queue it.
    */
-  const intakes = new Map<
-    string,
-    { chunk?: number; room: number; sent: number; lineage?: string; at: number }
-  >();
+  const intakes = new Map<string, { chunk?: number; lineage?: string; at: number }>();
+  /**
+   * Joins this process sent to each chunk, and the room the gate first said it had: never more
+   * than that into one chunk, however stale the gate's count (a flooded chunk reports late).
+   */
+  const sentToChunk = new Map<string, { sent: number; room: number }>();
   async function intakeOf(instanceId: string): Promise<{ chunk?: number; lineage?: string }> {
-    const cached = intakes.get(instanceId);
-    // Never more into a chunk than the room the gate said it had: a flood must not overfill it.
-    if (cached && Date.now() - cached.at < INTAKE_TTL_MS && cached.sent < cached.room) {
-      cached.sent++;
-      return cached;
+    let intake = intakes.get(instanceId);
+    if (!intake || Date.now() - intake.at >= INTAKE_TTL_MS) {
+      const gateNow = await lineageOf(instanceId);
+      const answer = gateNow.running
+        ? await client.workflow
+            .getHandle(gate.workflowId(instanceId))
+            .query<{ chunk?: number; room?: number }>(gate.intakeQuery)
+            .catch(() => ({}) as { chunk?: number; room?: number })
+        : {};
+      intake = {
+        ...(answer.chunk !== undefined ? { chunk: answer.chunk } : {}),
+        ...lineageOnly(gateNow),
+        at: Date.now(),
+      };
+      intakes.set(instanceId, intake);
+      const key = `${instanceId}/${answer.chunk}`;
+      if (answer.chunk !== undefined && !sentToChunk.has(key)) {
+        // The gate moved on to a new tail: this instance's earlier chunks are done with.
+        for (const earlier of [...sentToChunk.keys()]) {
+          if (earlier.startsWith(`${instanceId}/`)) sentToChunk.delete(earlier);
+        }
+        sentToChunk.set(key, { sent: 0, room: answer.room ?? 0 });
+      }
     }
-    const gateNow = await lineageOf(instanceId);
-    const answer = gateNow.running
-      ? await client.workflow
-          .getHandle(gate.workflowId(instanceId))
-          .query<{ chunk?: number; room?: number }>(gate.intakeQuery)
-          .catch(() => ({}) as { chunk?: number; room?: number })
-      : {};
-    const intake = {
-      ...(answer.chunk !== undefined ? { chunk: answer.chunk } : {}),
-      room: answer.room ?? 0,
-      sent: 1,
-      ...lineageOnly(gateNow),
-      at: Date.now(),
-    };
-    intakes.set(instanceId, intake);
+    const budget = intake.chunk === undefined ? undefined : sentToChunk.get(`${instanceId}/${intake.chunk}`);
+    if (!budget || budget.sent >= budget.room) return lineageOnly(intake);
+    budget.sent++;
     return intake;
   }
 

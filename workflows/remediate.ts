@@ -23,13 +23,9 @@ import { capacityOf, policyTimings, type PolicyTimings } from '../policies/timin
 import type { MatchFacts, ReissueOverrides, ResolvedPolicy } from '../policies/types';
 import { PermitInbox, waitForCapacity } from './capacity-wait';
 import {
-  abandonSignal,
-  resolveSignal,
-  retrySignal,
   statusQuery,
   type AttemptRecord,
   type EscalationRecord,
-  type OperatorDecision,
   type RemediationInput,
   type RemediationOutcome,
   type RemediationResult,
@@ -38,6 +34,7 @@ import {
 import { newEscalationRecord, notifyChannels } from './escalation';
 import { classifyReissueFailure } from './failures';
 import { applyOperatorOverrides } from './overrides';
+import { OperatorInbox } from './operator';
 import { Reissuer } from './reissue';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
@@ -54,9 +51,6 @@ type Step =
   /** Wait for a person again without notifying anyone (e.g. a retry that cannot apply). */
   | { kind: 'await-operator'; reason: string }
   | { kind: 'end'; outcome: RemediationOutcome; summary: string };
-
-type OperatorAction = 'retry' | 'resolve' | 'abandon';
-type Decision = OperatorDecision & { action: OperatorAction };
 
 const REISSUABLE = new Set(REISSUABLE_ACTION_TYPES);
 
@@ -87,8 +81,8 @@ class Remediation {
   private timings!: PolicyTimings;
   private overrides: ReissueOverrides = {};
   private deadlineAt = 0;
-  /** An operator decision not yet acted on; signals can arrive in any phase. */
-  private pending?: Decision;
+  /** Operator decisions; they can arrive in any phase. */
+  private readonly operator = new OperatorInbox();
 
   constructor(private readonly event: ConnectFailureEvent) {
     this.facts = matchFactsOf(event);
@@ -96,12 +90,6 @@ class Remediation {
     this.info = additionalInfoOf(event);
     this.reissuer = new Reissuer(event, this.status);
     setHandler(statusQuery, () => this.status);
-    const receive = (action: OperatorAction) => (decision?: OperatorDecision) => {
-      this.pending = { ...decision, action };
-    };
-    setHandler(retrySignal, receive('retry'));
-    setHandler(resolveSignal, receive('resolve'));
-    setHandler(abandonSignal, receive('abandon'));
     this.permits = new PermitInbox(this.instanceId);
   }
 
@@ -188,13 +176,6 @@ class Remediation {
     return this.reissuer.attempt(trigger, delayMs, this.overrides);
   }
 
-  /** Sleeps on a durable timer, waking early if an operator decides. True = an operator decided. */
-  private async waitOrDecision(delayMs: number, summary: string): Promise<boolean> {
-    if (this.pending) return true;
-    if (delayMs <= 0) return false;
-    return condition(() => this.pending !== undefined, delayMs, { summary });
-  }
-
   private async retryWithBackoff(): Promise<Step> {
     const { retry, deadline } = this.policy;
     for (let n = 1; n <= retry.maximumAttempts; n++) {
@@ -211,7 +192,7 @@ class Remediation {
         'retrying',
         `retry ${n} of ${retry.maximumAttempts} in ${formatDuration(delayMs)} (at ${this.status.nextAttemptAt}); ${this.lastErrorText()}`,
       );
-      if (await this.waitOrDecision(delayMs, `Backoff before retry ${n}`)) return this.actOnDecision();
+      if (await this.operator.waitUpTo(delayMs, `Backoff before retry ${n}`)) return this.actOnDecision();
       const attempt = await this.reissue('policy', delayMs);
       if (attempt.ok) return this.recovered(attempt);
       const { verdict, why } = classifyReissueFailure(attempt.error!);
@@ -237,7 +218,7 @@ class Remediation {
       setHash: this.policy.setHash,
       status: this.status,
       permits: this.permits,
-      operatorDecided: () => this.pending !== undefined,
+      operatorDecided: () => this.operator.decided,
       reissue: (delayMs) => this.reissue('capacity', delayMs),
     });
     switch (outcome.kind) {
@@ -285,7 +266,7 @@ class Remediation {
       status: this.status,
     });
     // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
-    await condition(() => this.pending !== undefined || deliveries.delivered());
+    await condition(() => this.operator.decided || deliveries.delivered());
     const answered = await this.waitForAnswer(reason);
     // Channels still retrying are no longer needed once a person has answered (or the wait ran out).
     await deliveries.stop();
@@ -298,7 +279,7 @@ class Remediation {
 
   /** True when an operator decided; false when the policy's operatorWait ran out. */
   private async waitForAnswer(reason: string): Promise<boolean> {
-    if (this.pending) return true;
+    if (this.operator.decided) return true;
     const waitMs = this.timings.operatorWaitMs;
     this.status.awaitingOperatorUntil = iso(now() + waitMs);
     enterPhase(
@@ -306,7 +287,7 @@ class Remediation {
       'awaiting-operator',
       `${reason}. Waiting for an operator (retry / resolve / abandon) until ${this.status.awaitingOperatorUntil}`,
     );
-    const answered = await condition(() => this.pending !== undefined, waitMs, {
+    const answered = await condition(() => this.operator.decided, waitMs, {
       summary: 'Wait for an operator',
     });
     delete this.status.awaitingOperatorUntil;
@@ -318,8 +299,7 @@ class Remediation {
   }
 
   private async actOnDecision(): Promise<Step> {
-    const decision = this.pending!;
-    this.pending = undefined;
+    const decision = this.operator.take();
     this.status.decision = { ...decision, at: iso() };
     const by = decision.by ? ` by ${decision.by}` : '';
     const note = decision.note ? `: ${decision.note}` : '';

@@ -114,7 +114,7 @@ test('50,000 waiters: the gate continues as new carrying under 256 KB, and grant
     },
   }).joinCapacityGate;
   let retries = 0;
-  await mapConcurrent(waiters, 24, async (waiter) => {
+  await mapConcurrent(waiters, 16, async (waiter) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await join({ instanceId: bulk.instanceId, ...waiter });
