@@ -26,6 +26,7 @@ import {
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
+import { buildWorkflowBundleFile } from './workflow-bundle';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
 export const CAPACITY_GATE_CONTRACT = {
@@ -63,7 +64,7 @@ export interface StartRemediationWorkerOptions {
   connection: NativeConnection;
   client: Client;
   logger: Logger;
-  /** Pre-built bundle (tests share one); otherwise the worker bundles `workflows/` on start. */
+  /** Pre-built bundle (tests share one); otherwise `workflows/` is bundled on start, out of process. */
   workflowBundle?: WorkflowBundle;
   identity?: string;
   /** Test seam: replace individual activity dependencies (e.g. the HTTP client). */
@@ -78,7 +79,16 @@ export async function startRemediationWorker(
   const registration = await ensureSearchAttributes(options.client.connection, config.temporal.namespace);
   if (registration.created.length)
     logger.info(registration, `created search attributes ${registration.created.join(', ')}`);
-  const policies = await PolicyStore.open(config.policiesFile, logger.child({ component: 'policies' }));
+  // Bundling out of process keeps webpack's memory out of the long-lived worker.
+  const built = options.workflowBundle ? undefined : await buildWorkflowBundleFile();
+  const workflowBundle = options.workflowBundle ?? { codePath: built!.codePath };
+  let policies: PolicyStore;
+  try {
+    policies = await PolicyStore.open(config.policiesFile, logger.child({ component: 'policies' }));
+  } catch (err) {
+    built?.dispose();
+    throw err;
+  }
   try {
     const deps: ActivityDeps = {
       ...createAwsClients(config.aws),
@@ -103,9 +113,7 @@ export async function startRemediationWorker(
       taskQueue: config.temporal.taskQueue,
       activities,
       maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
-      ...(options.workflowBundle
-        ? { workflowBundle: options.workflowBundle }
-        : { workflowsPath: WORKFLOWS_PATH }),
+      workflowBundle,
       ...(options.identity ? { identity: options.identity } : {}),
     });
     const rateLimited = new RateLimitedWorkers({
@@ -143,10 +151,12 @@ export async function startRemediationWorker(
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         policies.close();
+        built?.dispose();
       },
     };
   } catch (err) {
     policies.close();
+    built?.dispose();
     throw err;
   }
 }

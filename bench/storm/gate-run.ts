@@ -138,6 +138,7 @@ export async function runGatePath(
         ...(await readWaitingCost(client)),
         workerPeakRssMb,
         workerRssMbWhenPolling: worker.rssMbWhenPolling,
+        workerStartupPeakRssMb: worker.startupPeakRssMb,
       };
     } finally {
       stopProgress();
