@@ -29,6 +29,7 @@ const TASK_QUEUE_TYPES = ['STANDARD', 'AGENT'] as const;
 
 /** How long a worker process trusts the gate's answer to "where do runs join?". */
 const INTAKE_TTL_MS = 1_000;
+const INTAKE_QUERY_DEADLINE_MS = 5_000;
 
 /** GetCurrentMetricData takes at most 100 queues per call. */
 export const QUEUES_PER_METRICS_CALL = 100;
@@ -45,6 +46,8 @@ export interface CapacityGateContract {
   /** Where a run joins: `{ chunk, room }` (an overflow chunk) while the gate overflows, else the gate. */
   intakeQuery: string;
   overflowWorkflowId(instanceId: string, chunk: number): string;
+  /** The gates' own task queue, from the main one. */
+  taskQueue(mainTaskQueue: string): string;
 }
 
 /** What a waiting run asks the gate for (the gate's own CapacityRequest, restated for this adapter). */
@@ -157,10 +160,14 @@ export function createCapacityActivities(deps: CapacityDeps) {
     let intake = intakes.get(instanceId);
     if (!intake || Date.now() - intake.at >= INTAKE_TTL_MS) {
       const gateNow = await lineageOf(instanceId);
+      // A gate too busy to answer soon is simply joined directly.
       const answer = gateNow.running
-        ? await client.workflow
-            .getHandle(gate.workflowId(instanceId))
-            .query<{ chunk?: number; room?: number }>(gate.intakeQuery)
+        ? await client.connection
+            .withDeadline(Date.now() + INTAKE_QUERY_DEADLINE_MS, () =>
+              client.workflow
+                .getHandle(gate.workflowId(instanceId))
+                .query<{ chunk?: number; room?: number }>(gate.intakeQuery),
+            )
             .catch(() => ({}) as { chunk?: number; room?: number })
         : {};
       intake = {
@@ -239,8 +246,8 @@ export function createCapacityActivities(deps: CapacityDeps) {
       intakes.delete(instanceId);
       await client.workflow.signalWithStart(gate.workflowType, {
         workflowId: gate.workflowId(instanceId),
-        taskQueue: deps.temporal.taskQueue,
-        args: [{ instanceId }],
+        taskQueue: gate.taskQueue(deps.temporal.taskQueue),
+        args: [{ instanceId, taskQueue: deps.temporal.taskQueue }],
         signal: gate.enqueueSignal,
         signalArgs: [waiter],
         staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,

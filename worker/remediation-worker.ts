@@ -18,6 +18,7 @@ import { webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
+  capacityGateTaskQueue,
   capacityGateWorkflowId,
   capacityIntakeQuery,
   capacityOverflowWorkflowId,
@@ -36,6 +37,7 @@ export const CAPACITY_GATE_CONTRACT = {
   positionQuery: queuePositionQuery.name,
   intakeQuery: capacityIntakeQuery.name,
   overflowWorkflowId: capacityOverflowWorkflowId,
+  taskQueue: capacityGateTaskQueue,
 };
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -48,6 +50,8 @@ export type WorkflowBundle = WorkflowBundleWithSourceMap | { codePath: string };
  * cache keeps the process small (the SDK's default grows with the heap: thousands).
  */
 export const MAX_CACHED_WORKFLOWS = 500;
+/** Gates and overflow chunks: one gate per instance in a storm, and a chunk per thousand waiting. */
+const MAX_CACHED_GATES = 100;
 
 export interface RemediationWorkerHandle {
   worker: Worker;
@@ -116,6 +120,18 @@ export async function startRemediationWorker(
       workflowBundle,
       ...(options.identity ? { identity: options.identity } : {}),
     });
+    // The capacity gates and their overflow chunks, on their own queue: a storm's thousands of run
+    // workflow tasks on the main queue never hold up a gate's grants. Few, long-lived workflows.
+    const gates = await Worker.create({
+      connection: options.connection,
+      namespace: config.temporal.namespace,
+      taskQueue: capacityGateTaskQueue(config.temporal.taskQueue),
+      activities,
+      workflowBundle,
+      maxCachedWorkflows: MAX_CACHED_GATES,
+      workflowThreadPoolSize: 1,
+      ...(options.identity ? { identity: `${options.identity}/capacity-gates` } : {}),
+    });
     const rateLimited = new RateLimitedWorkers({
       connection: options.connection,
       namespace: config.temporal.namespace,
@@ -138,7 +154,10 @@ export async function startRemediationWorker(
         .then(() => rateLimited.apply(policies.current().set.apiBudgets))
         .catch((err: unknown) => logger.error({ err }, 'could not apply the new AWS rate budgets'));
     });
-    const running = Promise.race([worker.run(), rateLimited.failed]);
+    const running = Promise.race([
+      Promise.all([worker.run(), gates.run()]).then(() => undefined),
+      rateLimited.failed,
+    ]);
     return {
       worker,
       policies,
@@ -148,6 +167,7 @@ export async function startRemediationWorker(
         unsubscribe();
         await applying;
         await rateLimited.stop();
+        if (gates.getState() === 'RUNNING') gates.shutdown();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         policies.close();

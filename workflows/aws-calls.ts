@@ -29,9 +29,16 @@ const AWS_CALL = {
 
 export const awsActivities = proxyActivities<RemediationActivities>(AWS_CALL);
 
-/** Options for one call of `operation`: its rate-limited queue, and what the Web UI shows for it. */
-export function onQueueOf(operation: AwsOperation, summary: string): ActivityOptions {
-  return { ...AWS_CALL, taskQueue: rateLimitedTaskQueue(workflowInfo().taskQueue, operation), summary };
+/**
+ * Options for one call of `operation`: its rate-limited queue — derived from the remediation task
+ * queue (`mainTaskQueue`, by default the workflow's own) — and what the Web UI shows for it.
+ */
+export function onQueueOf(
+  operation: AwsOperation,
+  summary: string,
+  mainTaskQueue: string = workflowInfo().taskQueue,
+): ActivityOptions {
+  return { ...AWS_CALL, taskQueue: rateLimitedTaskQueue(mainTaskQueue, operation), summary };
 }
 
 const { cachedRule } = proxyLocalActivities<RemediationActivities>({ startToCloseTimeout: '5s' });

@@ -97,6 +97,11 @@ export interface CapacityGateInput {
   maxHistoryEvents?: number;
   /** How long a permit may be out before the gate asks whether its run ended (default 5 minutes). */
   holderCheckMs?: number;
+  /**
+   * The remediation task queue, whose rate-limited queues the gate's AWS calls go to (the gate runs
+   * on the gates' own queue). Absent for gates started on the remediation queue itself.
+   */
+  taskQueue?: string;
 }
 
 export async function taskCapacityGate(input: CapacityGateInput): Promise<CapacityGateStatus> {
@@ -134,6 +139,7 @@ class CapacityGate {
   private readonly instanceId: string;
   private readonly maxHistoryEvents: number;
   private readonly holderCheckMs: number;
+  private readonly mainTaskQueue: string;
   private readonly queue: GateQueue;
   private changed = true;
   private lastOpenTasks?: number;
@@ -152,6 +158,7 @@ class CapacityGate {
     this.metrics = gateMetrics(input.instanceId);
     this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
     this.holderCheckMs = input.holderCheckMs ?? HOLDER_CHECK_MS;
+    this.mainTaskQueue = input.taskQueue ?? workflowInfo().taskQueue;
     const now = Date.now();
     this.queue = new GateQueue(
       input.state === undefined
@@ -241,6 +248,8 @@ class CapacityGate {
           ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS
             ? { maxHistoryEvents: this.maxHistoryEvents }
             : {}),
+          ...(this.holderCheckMs !== HOLDER_CHECK_MS ? { holderCheckMs: this.holderCheckMs } : {}),
+          taskQueue: this.mainTaskQueue,
         });
       }
       this.changed = false;
@@ -312,7 +321,7 @@ class CapacityGate {
       let open = 0;
       for (let i = 0; i < queueIds.length; i += 100) {
         open += await awsActivities.readOpenTasks.executeWithOptions(
-          onQueueOf('GetCurrentMetricData', `Read open tasks of ${this.instanceId}`),
+          onQueueOf('GetCurrentMetricData', `Read open tasks of ${this.instanceId}`, this.mainTaskQueue),
           [{ instanceId: this.instanceId, queueIds: queueIds.slice(i, i + 100) }],
         );
       }
@@ -333,7 +342,7 @@ class CapacityGate {
     if (configured?.length) return configured;
     if (this.queueIds && Date.now() - this.queueIds.at < QUEUE_LIST_TTL_MS) return this.queueIds.ids;
     const ids = await awsActivities.listInstanceQueues.executeWithOptions(
-      onQueueOf('ListQueues', `List the queues of ${this.instanceId}`),
+      onQueueOf('ListQueues', `List the queues of ${this.instanceId}`, this.mainTaskQueue),
       [{ instanceId: this.instanceId }],
     );
     this.queueIds = { ids, at: Date.now() };

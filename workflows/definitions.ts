@@ -12,6 +12,11 @@ export const CAPACITY_GATE_WORKFLOW_TYPE = 'taskCapacityGate';
 
 export const remediationWorkflowId = (eventId: string): string => `remediate-${eventId}`;
 export const capacityGateWorkflowId = (instanceId: string): string => `task-capacity-${instanceId}`;
+/**
+ * Gates and their overflow chunks have a task queue of their own: in a storm, the main queue holds
+ * thousands of runs' workflow tasks, and a gate's must not wait behind them to grant capacity.
+ */
+export const capacityGateTaskQueue = (taskQueue: string): string => `${taskQueue}-capacity-gates`;
 
 export interface RemediationInput {
   /** The validated event, exactly as EventBridge delivered it. */

@@ -3,6 +3,10 @@
  * `npm run record-histories`), they are committed under test/fixtures/histories/, and
  * test/workflows/replay.test.ts replays every one against the current workflow code in CI. A change that
  * would break a run already in flight fails there, not in production.
+ *
+ * `v1-*` histories were recorded before the AWS rate budgets and the storm-scale capacity gate
+ * (workflows/patches.ts): they keep the code paths of runs started before those in CI until that
+ * code is removed. Re-recording writes the others.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -14,8 +14,9 @@ const files = fs.existsSync(HISTORIES_DIR)
   ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.pb'))
   : [];
 
-test('recorded histories exist for the remediation and capacity-gate scenarios', () => {
-  expect(files.length).toBeGreaterThanOrEqual(6);
+test('recorded histories exist for the remediation and capacity-gate scenarios, old code paths and new', () => {
+  expect(files.filter((f) => f.startsWith('v1-')).length).toBeGreaterThanOrEqual(6);
+  expect(files.filter((f) => !f.startsWith('v1-')).length).toBeGreaterThanOrEqual(6);
 });
 
 test('every recorded history replays against the current workflow code', async () => {
