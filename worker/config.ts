@@ -82,6 +82,11 @@ const EnvSchema = z.object({
   SIMULATOR_PORT: port('SIMULATOR_PORT', 4566),
   WORKER_METRICS_HOST: metricsHost,
   WORKER_METRICS_PORT: metricsPort,
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'WORKER_MAX_CACHED_WORKFLOWS: expected a number of workflows' })
+    .int('WORKER_MAX_CACHED_WORKFLOWS: expected a whole number of workflows')
+    .min(2, 'WORKER_MAX_CACHED_WORKFLOWS: expected at least 2')
+    .optional(),
   CONNECT_REMEDIATOR_DATA_DIR: optionalString,
   XDG_CACHE_HOME: optionalString,
   LOG_LEVEL: optionalString,
@@ -119,6 +124,8 @@ export interface Config {
   simulator: { port: number };
   /** Prometheus metrics of the worker process; absent when WORKER_METRICS_PORT=off. */
   workerMetrics?: WorkerMetricsConfig;
+  /** Runs a worker keeps in memory between their workflow tasks (WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
   /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise dev/temporal-cli.ts searches. */
   temporalCli?: string;
   cacheDir: string;
@@ -175,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulator: { port: e.SIMULATOR_PORT },
     ...(e.WORKER_METRICS_PORT !== undefined
       ? { workerMetrics: workerMetrics(e.WORKER_METRICS_HOST, e.WORKER_METRICS_PORT) }
+      : {}),
+    ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined
+      ? { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS }
       : {}),
     temporalCli: e.TEMPORAL_CLI,
     cacheDir: path.join(cacheHome, 'connect-remediator'),

@@ -64,7 +64,7 @@ export interface RemediationWorkerHandle {
 }
 
 export interface StartRemediationWorkerOptions {
-  config: Pick<Config, 'temporal' | 'aws' | 'policiesFile' | 'secrets'>;
+  config: Pick<Config, 'temporal' | 'aws' | 'policiesFile' | 'secrets' | 'maxCachedWorkflows'>;
   connection: NativeConnection;
   client: Client;
   logger: Logger;
@@ -116,7 +116,7 @@ export async function startRemediationWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities,
-      maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+      maxCachedWorkflows: config.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
       workflowBundle,
       ...(options.identity ? { identity: options.identity } : {}),
     });

@@ -49,7 +49,7 @@ export interface WorkerProcess {
  * profile, API key or AWS credentials leaking in from the developer's shell.
  */
 function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
-  const passThrough = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'XDG_CACHE_HOME'];
+  const passThrough = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'XDG_CACHE_HOME', 'NODE_OPTIONS'];
   return {
     ...Object.fromEntries(passThrough.filter((name) => process.env[name]).map((n) => [n, process.env[n]])),
     TEMPORAL_ADDRESS: options.temporalAddress,
@@ -63,6 +63,9 @@ function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
     // The metrics endpoint another change adds: off, so parallel benchmarks never race for a port.
     // The config ignores variables it does not know, so this is harmless before it lands.
     WORKER_METRICS_PORT: 'off',
+    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
+      ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }
+      : {}),
   };
 }
 
