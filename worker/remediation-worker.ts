@@ -49,7 +49,7 @@ export type WorkflowBundle = WorkflowBundleWithSourceMap | { codePath: string };
  * gate; an evicted run is replayed from its (short) history when its grant arrives, so a bounded
  * cache keeps the process small (the SDK's default grows with the heap: thousands).
  */
-export const MAX_CACHED_WORKFLOWS = 500;
+export const MAX_CACHED_WORKFLOWS = 100;
 /** Gates and overflow chunks: one gate per instance in a storm, and a chunk per thousand waiting. */
 const MAX_CACHED_GATES = 100;
 

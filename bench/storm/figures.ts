@@ -42,6 +42,25 @@ export function workflowTaskFailures(history: History): number {
   return events(history).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).length;
 }
 
+/**
+ * Those failures by cause (the enum's name without its prefix, e.g. UNHANDLED_COMMAND: the server
+ * refused a completion because a signal arrived while the task ran), so a benign race and a broken
+ * workflow are told apart in the figures.
+ */
+export function workflowTaskFailureCauses(history: History): Record<string, number> {
+  const causes: Record<string, number> = {};
+  for (const e of events(history)) {
+    if (e.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
+    const cause = e.workflowTaskFailedEventAttributes?.cause ?? 0;
+    const name = (temporal.api.enums.v1.WorkflowTaskFailedCause[cause] ?? String(cause)).replace(
+      'WORKFLOW_TASK_FAILED_CAUSE_',
+      '',
+    );
+    causes[name] = (causes[name] ?? 0) + 1;
+  }
+  return causes;
+}
+
 export function historyLength(history: History): number {
   return events(history).length;
 }
@@ -66,6 +85,8 @@ export interface GateRunHistory {
 export interface GateHealth {
   /** WORKFLOW_TASK_FAILED events over every run of the gate and of its overflow chunks. */
   gateWorkflowTaskFailures: number;
+  /** The same failures by cause. */
+  gateWorkflowTaskFailureCauses: Record<string, number>;
   /** The longest history of any one of those runs (continue-as-new is meant to bound it). */
   gateMaxHistoryLength: number;
   /** Runs of the gate's workflow id (1 + continue-as-new count). */
@@ -82,6 +103,11 @@ export function gateHealth(gateRuns: GateRunHistory[], overflowRuns: GateRunHist
   const all = [...gateRuns, ...overflowRuns];
   return {
     gateWorkflowTaskFailures: all.reduce((sum, r) => sum + workflowTaskFailures(r.history), 0),
+    gateWorkflowTaskFailureCauses: all.reduce<Record<string, number>>((sum, r) => {
+      for (const [cause, n] of Object.entries(workflowTaskFailureCauses(r.history)))
+        sum[cause] = (sum[cause] ?? 0) + n;
+      return sum;
+    }, {}),
     gateMaxHistoryLength: Math.max(0, ...all.map((r) => historyLength(r.history))),
     gateRuns: gateRuns.length,
     largestCarriedStateBytes: Math.max(0, ...gateRuns.map((r) => startedInputBytes(r.history))),

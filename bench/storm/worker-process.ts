@@ -1,6 +1,6 @@
 /**
- * The worker as production runs it: `node bin/connect-remediator.js worker`, a child process
- * configured only through its environment. Running it out of process is what makes its memory
+ * The worker as production runs it: `bin/connect-remediator worker` (the command's memory defaults
+ * included), a child process configured only through its environment. Running it out of process is what makes its memory
  * measurable (an in-process worker shares the benchmark's heap, simulator and counters) and keeps
  * the benchmark honest about the configuration path ops use.
  *
@@ -15,7 +15,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(PROJECT_ROOT, 'bin', 'connect-remediator.js');
+const CLI = path.join(PROJECT_ROOT, 'bin', 'connect-remediator');
 
 /** Bundling the workflow code comes first: tens of seconds on a busy 2-core machine. */
 const READY_TIMEOUT_MS = 180_000;
@@ -49,7 +49,16 @@ export interface WorkerProcess {
  * profile, API key or AWS credentials leaking in from the developer's shell.
  */
 function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
-  const passThrough = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'XDG_CACHE_HOME', 'NODE_OPTIONS'];
+  const passThrough = [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'LANG',
+    'XDG_CACHE_HOME',
+    'NODE_OPTIONS',
+    'MALLOC_ARENA_MAX',
+    'CONNECT_REMEDIATOR_HEAP_MB',
+  ];
   return {
     ...Object.fromEntries(passThrough.filter((name) => process.env[name]).map((n) => [n, process.env[n]])),
     TEMPORAL_ADDRESS: options.temporalAddress,
@@ -70,7 +79,7 @@ function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker'], {
+  const child = spawn(CLI, ['worker'], {
     cwd: PROJECT_ROOT,
     env: workerEnvironment(options),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,10 @@ const started = (at: number, ...payloadBytes: number[]) =>
       input: { payloads: payloadBytes.map((n) => ({ data: new Uint8Array(n) })) },
     },
   });
-const taskFailed = (at: number) => event(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, at);
+const taskFailed = (
+  at: number,
+  cause = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+) => event(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, at, { workflowTaskFailedEventAttributes: { cause } });
 const taskCompleted = (at: number) => event(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, at);
 const activity = (at: number, name: string) =>
   event(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, at, {
@@ -71,7 +74,10 @@ describe('gate health', () => {
   const gateRun2 = history(started(5, 300, 20), taskCompleted(6));
   const chunk1 = history(
     started(3, 10_000),
-    taskFailed(4),
+    taskFailed(
+      4,
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR,
+    ),
     taskCompleted(5),
     timer(5),
     taskCompleted(6),
@@ -101,6 +107,7 @@ describe('gate health', () => {
     );
     expect(figures).toEqual({
       gateWorkflowTaskFailures: 3,
+      gateWorkflowTaskFailureCauses: { UNHANDLED_COMMAND: 2, NON_DETERMINISTIC_ERROR: 1 },
       gateMaxHistoryLength: 6, // chunk1
       gateRuns: 2,
       largestCarriedStateBytes: 320, // gateRun2: the chunk's 10 000-byte input is not the gate's state
@@ -112,6 +119,7 @@ describe('gate health', () => {
   it('is all zeros without runs', () => {
     expect(gateHealth([], [])).toEqual({
       gateWorkflowTaskFailures: 0,
+      gateWorkflowTaskFailureCauses: {},
       gateMaxHistoryLength: 0,
       gateRuns: 0,
       largestCarriedStateBytes: 0,
