@@ -57,10 +57,11 @@ import {
   withdrawFromCapacitySignal,
   type CapacityGateStatus,
   type CapacityOverflowInput,
+  type PermitRelease,
   type WaiterRow,
 } from './definitions';
 import { runCapacityGateV1, type CapacityGateStateV1 } from './legacy/capacity-gate-v1';
-import { CAPACITY_GATE_V2 } from './patches';
+import { CAPACITY_GATE_V2, GATE_COUNTS_CREATED_ONCE } from './patches';
 
 const { endedWorkflows } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '1m',
@@ -146,6 +147,8 @@ class CapacityGate {
   /** Tasks our permits created since the last metrics read (not yet visible in it). */
   private createdSinceRead = 0;
   private lastReadAt = 0;
+  /** When the last successful read was asked for (workflow clock, before its activity ran). */
+  private lastReadBeganAt = 0;
   private queueIds?: { ids: string[]; at: number };
   private metricsUnreadable = false;
   private nextHolderCheckAt = 0;
@@ -173,7 +176,7 @@ class CapacityGate {
     setHandler(releasePermitSignal, (release) =>
       this.touch(() => {
         this.pollIntervalMs = POLL_INTERVAL_MS;
-        if (release.outcome === 'created') this.createdSinceRead++;
+        if (release.outcome === 'created' && !this.countedByLastRead(release)) this.createdSinceRead++;
         if (release.outcome === 'quota-exceeded') this.metrics.quotaErrors.add(1);
         this.queue.release(release, Date.now());
       }),
@@ -197,6 +200,18 @@ class CapacityGate {
       inFlight: this.queue.inFlight,
     }));
     setHandler(capacityGateStatusQuery, () => this.status());
+  }
+
+  /**
+   * A task created before the last read of open tasks began is already in that count (the run's
+   * clock when its re-issue returned is no earlier than the creation, and the read began after).
+   */
+  private countedByLastRead(release: PermitRelease): boolean {
+    return (
+      release.createdAt !== undefined &&
+      release.createdAt < this.lastReadBeganAt &&
+      patched(GATE_COUNTS_CREATED_ONCE)
+    );
   }
 
   private touch(change: () => unknown): void {
@@ -316,6 +331,7 @@ class CapacityGate {
     if (this.lastOpenTasks !== undefined && now - this.lastReadAt < this.pollIntervalMs) {
       return this.lastOpenTasks + this.createdSinceRead;
     }
+    const began = Date.now();
     try {
       const queueIds = await this.instanceQueueIds();
       let open = 0;
@@ -327,6 +343,7 @@ class CapacityGate {
       }
       this.lastOpenTasks = open;
       this.lastReadAt = Date.now();
+      this.lastReadBeganAt = began;
       this.createdSinceRead = 0;
       this.metricsUnreadable = false;
       return open;

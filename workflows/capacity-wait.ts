@@ -104,7 +104,12 @@ export class PermitInbox {
 function release(instanceId: string, permitId: string, outcome: PermitOutcome): Promise<void> {
   // If the gate is gone its permits are gone with it: nothing to release.
   return gateOf(instanceId)
-    .signal(releasePermitSignal, { permitId, workflowId: workflowInfo().workflowId, outcome })
+    .signal(releasePermitSignal, {
+      permitId,
+      workflowId: workflowInfo().workflowId,
+      outcome,
+      ...(outcome === 'created' ? { createdAt: Date.now() } : {}),
+    })
     .catch(() => undefined);
 }
 

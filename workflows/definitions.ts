@@ -155,6 +155,11 @@ export interface PermitRelease {
   permitId: string;
   workflowId: string;
   outcome: PermitOutcome;
+  /**
+   * Outcome `created`: the run's workflow clock when its re-issue returned (epoch ms), no earlier
+   * than the task's creation. Absent from runs started before it was sent.
+   */
+  createdAt?: number;
 }
 
 export interface CapacityGrant {

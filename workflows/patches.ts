@@ -22,3 +22,10 @@ export const CAPACITY_WAIT_V2 = 'capacity-wait-v2';
 
 /** The capacity gate at storm scale: bounded grant batches, overflow chunks, paced grants. */
 export const CAPACITY_GATE_V2 = 'capacity-gate-v2';
+
+/**
+ * A created task counted once: a release says when its task was created, and a task created
+ * before the gate's last read of open tasks (already in that count) is not added to it again —
+ * counted twice, its slot stood idle until the next read.
+ */
+export const GATE_COUNTS_CREATED_ONCE = 'capacity-gate-counts-created-once';
