@@ -16,7 +16,9 @@ test('the committed policies.schema.json is the generated one (run `npm run poli
 });
 
 describe('what an editor gets from it', () => {
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  // Editors check `format: uri` themselves; here it is known and accepted (the policy loader
+  // checks webhook URLs), so Ajv does not warn about a format it has no validator for.
+  const validate = new Ajv({ allErrors: true, strict: false, formats: { uri: true } }).compile(
     JSON.parse(fs.readFileSync(committedPath, 'utf8')) as object,
   );
   const errorsOf = (yamlText: string) => {
