@@ -7,7 +7,7 @@
  * own worker and client metrics (`temporal_…`) and whatever workflows and activities record through
  * `metricMeter` (unprefixed, e.g. `connect_remediator_…`). Tests and benchmarks install it without.
  */
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { WorkerMetricsConfig } from './config';
 
 let installed = false;
@@ -19,6 +19,17 @@ const LEVELS: Record<string, LogLevel> = {
   warn: 'WARN',
   error: 'ERROR',
 };
+
+/**
+ * The AWS operation workers serve activities only, on purpose (one rate-limited queue each): the
+ * SDK's warning that they have no workflows would greet operators six times on every start.
+ */
+class SdkLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (message.startsWith('No workflows registered')) return;
+    super.log(level, message, meta);
+  }
+}
 
 export class MetricsExporterError extends Error {
   override name = 'MetricsExporterError';
@@ -36,7 +47,7 @@ export interface RuntimeInstallOptions {
  */
 export function installTemporalRuntime(logLevel: string, options: RuntimeInstallOptions = {}): void {
   if (installed) return;
-  const logger = new DefaultLogger(LEVELS[logLevel] ?? 'WARN');
+  const logger = new SdkLogger(LEVELS[logLevel] ?? 'WARN');
   const { metrics } = options;
   try {
     Runtime.install({
