@@ -16,55 +16,15 @@ import {
   parseInstanceId,
   type DrainEstimate,
 } from '../../cli/capacity';
+import { oldProbeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
 
 const NOW = new Date('2026-11-27T04:35:12Z');
 const INSTANCE = 'cb54730f-5aac-4376-b2f4-7c822889931e';
 /** Start of minute 04:mm on the test's day (ms). */
 const at = (mm: number) => Date.parse(`2026-11-27T04:${String(mm).padStart(2, '0')}:00Z`);
 
-/** A gate of today: every optional field present. */
-const STORM: CapacityGateStatus = {
-  instanceId: INSTANCE,
-  source: { source: 'metrics', quota: 50 },
-  settings: {
-    source: 'metrics',
-    quota: 50,
-    grantsPerSecond: 5,
-    policy: 'task-quota',
-    setHash: '60885e1a0284',
-  },
-  queueLength: 1840,
-  overflowLength: 1200,
-  overflowChunks: 3,
-  inFlight: 12,
-  window: 0,
-  lastOpenTasks: 50,
-  admitted: 4211,
-  created: 4100,
-  quotaErrors: 3,
-  reclaimed: 1,
-  grantsPerMinute: [
-    [at(30), 90],
-    [at(31), 98],
-    [at(32), 104],
-    [at(33), 110],
-    [at(34), 101],
-    [at(35), 37],
-  ],
-};
-
-/** A gate started before settings, overflow chunks and grant counts existed. */
-const OLD_PROBE_GATE: CapacityGateStatus = {
-  instanceId: INSTANCE,
-  source: { source: 'probe' },
-  queueLength: 7,
-  inFlight: 2,
-  window: 4,
-  admitted: 9,
-  created: 8,
-  quotaErrors: 1,
-  reclaimed: 0,
-};
+const STORM = stormGateStatus(INSTANCE, [30, 31, 32, 33, 34, 35].map(at));
+const OLD_PROBE_GATE = oldProbeGateStatus(INSTANCE);
 
 const report = (status: CapacityGateStatus) =>
   gateReport(

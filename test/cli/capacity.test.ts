@@ -14,6 +14,7 @@ import {
   capacityGateWorkflowId,
   type CapacityGateStatus,
 } from '../../workflows/definitions';
+import { oldProbeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
 import { spawnCli } from '../helpers/processes';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
@@ -87,47 +88,9 @@ const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)}Z`;
 test('capacity prints each running gate: limits, queue, grants, budget, policy, counters and drain time', async () => {
   const minute = await awayFromMinuteBoundary();
   const ago = (n: number) => minute - n * MINUTE;
-  const storm: CapacityGateStatus = {
-    instanceId: randomUUID(),
-    source: { source: 'metrics', quota: 50 },
-    settings: {
-      source: 'metrics',
-      quota: 50,
-      grantsPerSecond: 5,
-      policy: 'task-quota',
-      setHash: '60885e1a0284',
-    },
-    queueLength: 1840,
-    overflowLength: 1200,
-    overflowChunks: 3,
-    inFlight: 12,
-    window: 0,
-    lastOpenTasks: 50,
-    admitted: 4211,
-    created: 4100,
-    quotaErrors: 3,
-    reclaimed: 1,
-    grantsPerMinute: [
-      [ago(5), 90],
-      [ago(4), 98],
-      [ago(3), 104],
-      [ago(2), 110],
-      [ago(1), 101],
-      [ago(0), 37],
-    ],
-  };
+  const storm = stormGateStatus(randomUUID(), [5, 4, 3, 2, 1, 0].map(ago));
   // A gate started before settings, overflow chunks and grant counts existed.
-  const older: CapacityGateStatus = {
-    instanceId: randomUUID(),
-    source: { source: 'probe' },
-    queueLength: 7,
-    inFlight: 2,
-    window: 4,
-    admitted: 9,
-    created: 8,
-    quotaErrors: 1,
-    reclaimed: 0,
-  };
+  const older = oldProbeGateStatus(randomUUID());
   // A gate whose worker is gone: no one answers its query.
   const orphanQueue = uniqueTaskQueue('capacity-cli-no-worker');
   const orphan = { ...older, instanceId: randomUUID() };
