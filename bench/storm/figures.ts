@@ -37,11 +37,6 @@ export const GATE_QUERY_ACTIVITY_TYPES: readonly string[] = ['capacityQueuePosit
 
 const events = (history: History): HistoryEvent[] => history.events ?? [];
 
-/** WORKFLOW_TASK_FAILED events: a non-determinism, a payload too large, a bug in the workflow code. */
-export function workflowTaskFailures(history: History): number {
-  return events(history).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).length;
-}
-
 /**
  * Those failures by cause (the enum's name without its prefix, e.g. UNHANDLED_COMMAND: the server
  * refused a completion because a signal arrived while the task ran), so a benign race and a broken
@@ -60,6 +55,14 @@ export function workflowTaskFailureCauses(history: History): Record<string, numb
   }
   return causes;
 }
+
+/** WORKFLOW_TASK_FAILED events: a non-determinism, a payload too large, a bug in the workflow code. */
+export function workflowTaskFailures(history: History): number {
+  return sumOf(workflowTaskFailureCauses(history));
+}
+
+const sumOf = (counts: Record<string, number>): number =>
+  Object.values(counts).reduce((sum, n) => sum + n, 0);
 
 export function historyLength(history: History): number {
   return events(history).length;
@@ -101,13 +104,13 @@ export interface GateHealth {
 
 export function gateHealth(gateRuns: GateRunHistory[], overflowRuns: GateRunHistory[]): GateHealth {
   const all = [...gateRuns, ...overflowRuns];
+  const causes: Record<string, number> = {};
+  for (const run of all)
+    for (const [cause, n] of Object.entries(workflowTaskFailureCauses(run.history)))
+      causes[cause] = (causes[cause] ?? 0) + n;
   return {
-    gateWorkflowTaskFailures: all.reduce((sum, r) => sum + workflowTaskFailures(r.history), 0),
-    gateWorkflowTaskFailureCauses: all.reduce<Record<string, number>>((sum, r) => {
-      for (const [cause, n] of Object.entries(workflowTaskFailureCauses(r.history)))
-        sum[cause] = (sum[cause] ?? 0) + n;
-      return sum;
-    }, {}),
+    gateWorkflowTaskFailures: sumOf(causes),
+    gateWorkflowTaskFailureCauses: causes,
     gateMaxHistoryLength: Math.max(0, ...all.map((r) => historyLength(r.history))),
     gateRuns: gateRuns.length,
     largestCarriedStateBytes: Math.max(0, ...gateRuns.map((r) => startedInputBytes(r.history))),

@@ -55,9 +55,11 @@ function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
     'TMPDIR',
     'LANG',
     'XDG_CACHE_HOME',
+    // The worker's memory settings, so a benchmark can try others than the command's defaults.
     'NODE_OPTIONS',
     'MALLOC_ARENA_MAX',
     'CONNECT_REMEDIATOR_HEAP_MB',
+    'WORKER_MAX_CACHED_WORKFLOWS',
   ];
   return {
     ...Object.fromEntries(passThrough.filter((name) => process.env[name]).map((n) => [n, process.env[n]])),
@@ -69,12 +71,8 @@ function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
     EVENTBRIDGE_ENDPOINT: options.awsEndpoint,
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'error',
-    // The metrics endpoint another change adds: off, so parallel benchmarks never race for a port.
-    // The config ignores variables it does not know, so this is harmless before it lands.
+    // No metrics endpoint: parallel benchmarks never race for a port.
     WORKER_METRICS_PORT: 'off',
-    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
-      ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }
-      : {}),
   };
 }
 
