@@ -1,9 +1,10 @@
 /**
  * Side effects of the task-capacity gate: reading Connect's open tasks (GetCurrentMetricData over
  * the instance's queues, ListQueues to know them), and the Temporal client calls a run or a gate
- * makes about a gate: joining it (signal-with-start starts the gate on demand, atomically, so the
- * first of a thousand concurrent failures creates it and the rest queue up behind it), checking it
- * is still the same gate (its lineage), and asking which permit holders have ended.
+ * makes about a gate: joining it (by Update; signal-with-start starts the gate on demand,
+ * atomically, so the first of a thousand concurrent failures creates it and the rest queue up
+ * behind it), starting its overflow chunks and carrying their reports to it, checking it is still
+ * the same gate (its lineage), and asking which permit holders have ended.
  */
 import {
   GetCurrentMetricDataCommand,
@@ -11,7 +12,13 @@ import {
   type ConnectClient,
   type CurrentMetricName,
 } from '@aws-sdk/client-connect';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { setTimeout as delay } from 'node:timers/promises';
 import { callAws } from './aws-failures';
 
 /**
@@ -31,6 +38,13 @@ const TASK_QUEUE_TYPES = ['STANDARD', 'AGENT'] as const;
 const INTAKE_TTL_MS = 1_000;
 const INTAKE_QUERY_DEADLINE_MS = 5_000;
 
+/**
+ * A gate may ask for its next read of open tasks a little later (`notBefore`): Temporal timers
+ * under a second fire late, so a sub-second poll waits here instead. Never longer than this, so
+ * reads stay close to when the rate-limited queue let them out.
+ */
+const MAX_READ_DELAY_MS = 1_000;
+
 /** GetCurrentMetricData takes at most 100 queues per call. */
 export const QUEUES_PER_METRICS_CALL = 100;
 
@@ -42,10 +56,17 @@ export interface CapacityGateContract {
   workflowType: string;
   workflowId(instanceId: string): string;
   enqueueSignal: string;
+  /** Joining by Update (gates and chunks from v3 on; see workflows/definitions.ts for why). */
+  enqueueUpdate: string;
+  /** A chunk's report to its gate, by Update. */
+  overflowReportUpdate: string;
   positionQuery: string;
   /** Where a run joins: `{ chunk, room }` (an overflow chunk) while the gate overflows, else the gate. */
   intakeQuery: string;
   overflowWorkflowId(instanceId: string, chunk: number): string;
+  overflowWorkflowType: string;
+  /** Waiters the gate hands to a chunk that is already running. */
+  holdSignal: string;
   /** The gates' own task queue, from the main one. */
   taskQueue(mainTaskQueue: string): string;
 }
@@ -200,10 +221,25 @@ export function createCapacityActivities(deps: CapacityDeps) {
     try {
       await client.workflow
         .getHandle(gate.overflowWorkflowId(instanceId, chunk))
-        .signal(gate.enqueueSignal, waiter);
+        .executeUpdate(gate.enqueueUpdate, { args: [waiter] });
       return true;
     } catch {
       return false; // the chunk moved on: join the gate itself
+    }
+  }
+
+  /**
+   * An Update to the instance's running gate. False when no gate is running — or, `orRefused`, when
+   * a gate from before Updates refuses it (signal-with-start then queues the run there instead).
+   */
+  async function updateGate(instanceId: string, update: string, arg: unknown, orRefused = false) {
+    try {
+      await client.workflow.getHandle(gate.workflowId(instanceId)).executeUpdate(update, { args: [arg] });
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      if (orRefused && err instanceof WorkflowUpdateFailedError) return false;
+      throw err;
     }
   }
 
@@ -218,11 +254,16 @@ export function createCapacityActivities(deps: CapacityDeps) {
       instanceId,
       queues,
       queueIds,
+      notBefore,
     }: {
       instanceId: string;
       queues?: string[];
       queueIds?: string[];
+      /** Epoch ms: read no earlier (at most MAX_READ_DELAY_MS from now). */
+      notBefore?: number;
     }): Promise<number> {
+      const wait = notBefore === undefined ? 0 : Math.min(notBefore - Date.now(), MAX_READ_DELAY_MS);
+      if (wait > 0) await delay(wait);
       const ids = queueIds ?? (queues?.length ? queues : await standardQueueIds(instanceId));
       return openTasksOf(instanceId, ids);
     },
@@ -244,6 +285,10 @@ export function createCapacityActivities(deps: CapacityDeps) {
         return lineageOnly(intake);
       }
       intakes.delete(instanceId);
+      const joined = await updateGate(instanceId, gate.enqueueUpdate, waiter, true);
+      if (joined) return lineageOnly(await lineageOf(instanceId));
+      // No gate: signal-with-start starts one atomically (the first of a thousand concurrent
+      // failures creates it); its first workflow task takes the signal, so nothing can refuse it.
       await client.workflow.signalWithStart(gate.workflowType, {
         workflowId: gate.workflowId(instanceId),
         taskQueue: gate.taskQueue(deps.temporal.taskQueue),
@@ -253,6 +298,52 @@ export function createCapacityActivities(deps: CapacityDeps) {
         staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
       });
       return lineageOnly(await lineageOf(instanceId));
+    },
+
+    /**
+     * Starts an overflow chunk on the gates' queue (an activity, not a child workflow: a child's
+     * completion would reach the gate unasked). A chunk already running takes the waiters instead.
+     */
+    async startOverflowChunk(input: {
+      instanceId: string;
+      chunk: number;
+      gateLineage: string;
+      waiters: unknown[];
+    }): Promise<void> {
+      const workflowId = gate.overflowWorkflowId(input.instanceId, input.chunk);
+      try {
+        await client.workflow.start(gate.overflowWorkflowType, {
+          workflowId,
+          taskQueue: gate.taskQueue(deps.temporal.taskQueue),
+          args: [input],
+          staticSummary: `Overflow chunk ${input.chunk} of the task-capacity gate for ${input.instanceId}`,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Started by an earlier attempt of this activity: the chunk ignores waiters it holds.
+        if (input.waiters.length > 0) {
+          await client.workflow.getHandle(workflowId).signal(gate.holdSignal, input.waiters);
+        }
+      }
+    },
+
+    /** A chunk's report to its gate; false when the gate is gone (its runs re-queue themselves). */
+    async reportToCapacityGate({
+      instanceId,
+      report,
+    }: {
+      instanceId: string;
+      report: object;
+    }): Promise<boolean> {
+      return updateGate(instanceId, gate.overflowReportUpdate, report);
+    },
+
+    /**
+     * A short wait a gate needs exactly (at most MAX_READ_DELAY_MS): Temporal timers under a second
+     * fire up to a second late.
+     */
+    async pauseBriefly({ ms }: { ms: number }): Promise<void> {
+      await delay(Math.max(0, Math.min(ms, MAX_READ_DELAY_MS)));
     },
 
     /** Whether the instance's gate is running, and which gate chain it is. */

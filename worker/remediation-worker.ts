@@ -18,11 +18,15 @@ import { webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
+  CAPACITY_OVERFLOW_WORKFLOW_TYPE,
   capacityGateTaskQueue,
   capacityGateWorkflowId,
   capacityIntakeQuery,
   capacityOverflowWorkflowId,
   enqueueForCapacitySignal,
+  enqueueForCapacityUpdate,
+  holdInOverflowSignal,
+  overflowReportUpdate,
   queuePositionQuery,
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
@@ -34,9 +38,13 @@ export const CAPACITY_GATE_CONTRACT = {
   workflowType: CAPACITY_GATE_WORKFLOW_TYPE,
   workflowId: capacityGateWorkflowId,
   enqueueSignal: enqueueForCapacitySignal.name,
+  enqueueUpdate: enqueueForCapacityUpdate.name,
+  overflowReportUpdate: overflowReportUpdate.name,
   positionQuery: queuePositionQuery.name,
   intakeQuery: capacityIntakeQuery.name,
   overflowWorkflowId: capacityOverflowWorkflowId,
+  overflowWorkflowType: CAPACITY_OVERFLOW_WORKFLOW_TYPE,
+  holdSignal: holdInOverflowSignal.name,
   taskQueue: capacityGateTaskQueue,
 };
 

@@ -3,7 +3,7 @@
  * in front of StartTaskContact, so a storm of quota failures drains at the pace the quota frees
  * up and within the engine's StartTaskContact budget, instead of every run hammering the API.
  *
- * Runs join with signal-with-start (`enqueue`); the gate grants permits (`capacityGranted`) to no
+ * Runs join by Update (`enqueueForCapacity`; signal-with-start starts a gate); the gate grants permits (`capacityGranted`) to no
  * more runs than the free capacity — Connect's current metrics (quota − open tasks − permits out)
  * or AIMD probing when metrics cannot be read — in batches of at most GRANT_BATCH signals per
  * workflow task, paced at the StartTaskContact budget; each run re-issues its task and `release`s
@@ -12,7 +12,8 @@
  * across continue-as-new stays small whatever the storm (capacity-gate-state.ts has the rules).
  *
  * Permits are reclaimed only from runs that have ended; a run still waiting for its re-issue to
- * start (a busy worker, the rate limit) keeps its permit however long that takes.
+ * start (a busy worker, the rate limit) keeps its permit however long that takes. It continues as
+ * new in a way the server cannot refuse (handOver).
  */
 import {
   allHandlersFinished,
@@ -48,8 +49,10 @@ import {
   capacityOverflowWorkflowId,
   enqueueForCapacitySignal,
   capacityIntakeQuery,
+  enqueueForCapacityUpdate,
   handBackSignal,
   holdInOverflowSignal,
+  overflowReportUpdate,
   overflowSizeSignal,
   queuePositionQuery,
   releasePermitSignal,
@@ -57,13 +60,14 @@ import {
   withdrawFromCapacitySignal,
   type CapacityGateStatus,
   type CapacityOverflowInput,
+  type OverflowReport,
   type PermitRelease,
   type WaiterRow,
 } from './definitions';
 import { runCapacityGateV1, type CapacityGateStateV1 } from './legacy/capacity-gate-v1';
-import { CAPACITY_GATE_V2, GATE_COUNTS_CREATED_ONCE } from './patches';
+import { CAPACITY_GATE_V2, CAPACITY_GATE_V3, GATE_COUNTS_CREATED_ONCE } from './patches';
 
-const { endedWorkflows } = proxyActivities<RemediationActivities>({
+const { endedWorkflows, startOverflowChunk, pauseBriefly } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
@@ -75,14 +79,30 @@ const { endedWorkflows } = proxyActivities<RemediationActivities>({
  */
 const POLL_INTERVAL_MS = 500;
 const MAX_POLL_INTERVAL_MS = 5_000;
+/**
+ * v3: the quota must stay full this long before reads back off (a storm that is draining keeps
+ * finding capacity every few seconds and keeps its half-second reads).
+ */
+const FULL_BEFORE_BACKOFF_MS = 10_000;
+/**
+ * Temporal timers shorter than a second fire up to a second late; a read due sooner than this is
+ * asked for at once and waits inside the read activity (see readOpenTasks' `notBefore`).
+ */
+const PRECISE_WAIT_BELOW_MS = 1_000;
+/**
+ * v3 hand-over: how long each quiet check waits — inside an activity, like sub-second reads: the
+ * permits out take a few hundred milliseconds to come back, a timer would wait a second or two.
+ */
+const HANDOVER_TICK_MS = 250;
 /** Queue ids are listed again this often (queues change rarely; agents come and go). */
 const QUEUE_LIST_TTL_MS = 5 * 60_000;
 /** A permit out this long without a report: ask whether its run has ended. */
 const HOLDER_CHECK_MS = 5 * 60_000;
 /** An idle gate completes; the next storm starts a new one. */
 const IDLE_TIMEOUT_MS = 60_000;
-/** Continue as new well before Temporal's history limits. */
-const MAX_HISTORY_EVENTS = 2_000;
+/** Continue as new well before Temporal's history limits (v2 gates: 2,000). */
+const MAX_HISTORY_EVENTS = 4_000;
+const MAX_HISTORY_EVENTS_V2 = 2_000;
 /** How long a due continue-as-new waits for the permits out to come back. */
 const QUIET_HANDOVER_MS = 10_000;
 /** Arrivals bound for overflow that may ride along in continue-as-new's input (bounded state). */
@@ -155,13 +175,20 @@ class CapacityGate {
   /** Grows while reads keep finding the quota full; back to POLL_INTERVAL_MS when anything moves. */
   private pollIntervalMs = POLL_INTERVAL_MS;
   private readonly metrics: ReturnType<typeof gateMetrics>;
+  /** Gates from CAPACITY_GATE_V3 on: precise reads, a hand-over nothing can refuse. */
+  private readonly v3: boolean;
+  /** v3: when a read last found free capacity (reads back off only after FULL_BEFORE_BACKOFF_MS). */
+  private capacitySeenAt = 0;
+  /** Signals sent from message handlers, not yet delivered: the hand-over waits for them. */
+  private readonly outgoing = new Set<Promise<unknown>>();
 
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
     this.metrics = gateMetrics(input.instanceId);
-    this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
     this.holderCheckMs = input.holderCheckMs ?? HOLDER_CHECK_MS;
     this.mainTaskQueue = input.taskQueue ?? workflowInfo().taskQueue;
+    this.v3 = patched(CAPACITY_GATE_V3);
+    this.maxHistoryEvents = input.maxHistoryEvents ?? this.defaultMaxHistoryEvents;
     const now = Date.now();
     this.queue = new GateQueue(
       input.state === undefined
@@ -173,10 +200,21 @@ class CapacityGate {
     setHandler(enqueueForCapacitySignal, (request) =>
       this.touch(() => this.queue.enqueue(request, Date.now())),
     );
+    setHandler(enqueueForCapacityUpdate, (request) => {
+      this.touch(() => this.queue.enqueue(request, Date.now()));
+    });
+    setHandler(overflowReportUpdate, (report: OverflowReport) => {
+      if (report.kind === 'size') this.touch(() => this.queue.chunkReported(report.chunk, report.size));
+      else this.handBackReceived(report.chunk, report.waiters, report.remaining);
+    });
     setHandler(releasePermitSignal, (release) =>
       this.touch(() => {
         this.pollIntervalMs = POLL_INTERVAL_MS;
-        if (release.outcome === 'created' && !this.countedByLastRead(release)) this.createdSinceRead++;
+        // v3: a report for a permit the gate no longer holds (a duplicate, or one reclaimed) made
+        // no task the gate has not already counted.
+        const known = !this.v3 || this.queue.state.permits.some((p) => p[0] === release.permitId);
+        if (release.outcome === 'created' && known && !this.countedByLastRead(release))
+          this.createdSinceRead++;
         if (release.outcome === 'quota-exceeded') this.metrics.quotaErrors.add(1);
         this.queue.release(release, Date.now());
       }),
@@ -185,10 +223,7 @@ class CapacityGate {
       this.touch(() => this.queue.withdraw(workflowId)),
     );
     setHandler(admitFromOverflowSignal, ({ chunk, waiters, remaining }) =>
-      this.touch(() => {
-        const { retire } = this.queue.admitFromOverflow(chunk, waiters, remaining, Date.now());
-        if (retire !== undefined) void this.signalChunk(retire, 'seal');
-      }),
+      this.handBackReceived(chunk, waiters, remaining),
     );
     setHandler(overflowSizeSignal, ({ chunk, size }) =>
       this.touch(() => this.queue.chunkReported(chunk, size)),
@@ -214,9 +249,31 @@ class CapacityGate {
     );
   }
 
+  private get defaultMaxHistoryEvents(): number {
+    return this.v3 ? MAX_HISTORY_EVENTS : MAX_HISTORY_EVENTS_V2;
+  }
+
   private touch(change: () => unknown): void {
     change();
     this.changed = true;
+  }
+
+  private handBackReceived(chunk: number, waiters: WaiterRow[], remaining: number): void {
+    this.touch(() => {
+      const { retire } = this.queue.admitFromOverflow(chunk, waiters, remaining, Date.now());
+      if (retire !== undefined) this.track(this.signalChunk(retire, 'seal'));
+    });
+  }
+
+  /** Remembers a signal sent from a handler until it is delivered (the hand-over waits for it). */
+  private track(sent: Promise<unknown>): void {
+    this.outgoing.add(sent);
+    void sent.finally(() => this.outgoing.delete(sent));
+  }
+
+  private cancelAlarm(): void {
+    this.alarm?.scope.cancel();
+    this.alarm = undefined;
   }
 
   /**
@@ -249,6 +306,7 @@ class CapacityGate {
       await this.flushOverflow();
       await this.refillFromOverflow();
       this.describe();
+      if (this.shouldContinueAsNew() && this.v3) return this.handOver();
       if (this.shouldContinueAsNew()) {
         // Hand over in a quiet moment, so no message arrives while this run closes (the server
         // would fail that workflow task): no new grants; the permits out come back first.
@@ -257,29 +315,74 @@ class CapacityGate {
         // Arrivals keep coming while we hand over: flush until what is left is a handful.
         do await this.flushOverflow();
         while (this.queue.state.toOverflow.length > CAN_OVERFLOW_SLACK);
-        return continueAsNew<typeof taskCapacityGate>({
-          instanceId: this.instanceId,
-          state: this.queue.state,
-          ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS
-            ? { maxHistoryEvents: this.maxHistoryEvents }
-            : {}),
-          ...(this.holderCheckMs !== HOLDER_CHECK_MS ? { holderCheckMs: this.holderCheckMs } : {}),
-          taskQueue: this.mainTaskQueue,
-        });
+        return continueAsNew<typeof taskCapacityGate>(this.nextRunInput());
       }
       this.changed = false;
       if (this.queue.idle) {
+        // v3: no alarm left running into the idle wait, so an idle gate completes with nothing pending.
+        if (this.v3) this.cancelAlarm();
         if (!(await condition(() => this.changed, IDLE_TIMEOUT_MS))) {
           const tail = this.queue.retireEmptyTail();
           if (tail !== undefined) await this.signalChunk(tail, 'seal');
+          if (this.v3) await Promise.all([...this.outgoing]);
           await condition(allHandlersFinished);
           if (this.queue.idle) return this.status();
         }
       } else {
         const wake = this.nextWakeMs();
-        if (wake > 0) await this.sleepUntilChangedOr(Date.now() + wake);
+        if (this.v3 && wake > 0 && wake < PRECISE_WAIT_BELOW_MS && this.readDueBy(Date.now() + wake)) {
+          // A sub-second wait for the next read: waited inside the read (timers would be late).
+          this.cancelAlarm();
+          await this.openTasks(Date.now() + wake);
+        } else if (wake > 0) await this.sleepUntilChangedOr(Date.now() + wake);
       }
     }
+  }
+
+  /** Whether the open-tasks count the gate has will be stale by `at` (metrics source only). */
+  private readDueBy(at: number): boolean {
+    const settings = this.queue.state.settings;
+    if (settings?.source !== 'metrics' || settings.quota === undefined || this.metricsUnreadable)
+      return false;
+    return this.lastOpenTasks === undefined || at - this.lastReadBeganAt >= this.pollIntervalMs;
+  }
+
+  /**
+   * Continue-as-new that the server cannot refuse. It refuses one when anything reached the gate
+   * during that workflow task (temporalio/temporal#1289): so no grants while handing over; every
+   * permit out comes back first (bounded by QUIET_HANDOVER_MS); nothing but the hand-over's own
+   * short wait left pending (no timer, other activity, child or signal); arrivals and chunk reports come as Updates, which the
+   * server hands to the next run instead.
+   */
+  private async handOver(): Promise<never> {
+    this.cancelAlarm();
+    const giveUpAt = Date.now() + QUIET_HANDOVER_MS;
+    for (;;) {
+      await Promise.all([...this.outgoing]);
+      // Arrivals keep coming while we hand over: flush until what is left is a handful.
+      while (this.queue.state.toOverflow.length > CAN_OVERFLOW_SLACK) await this.flushOverflow();
+      await condition(allHandlersFinished);
+      // The one thing pending: the workflow task its completion starts has nothing else in flight.
+      await pauseBriefly.executeWithOptions(
+        { summary: 'Wait for the permits out before continuing as new' },
+        [{ ms: HANDOVER_TICK_MS }],
+      );
+      const quiet = this.queue.inFlight === 0 && !this.queue.awaitingHandBack;
+      if (this.outgoing.size === 0 && (quiet || Date.now() >= giveUpAt)) break;
+    }
+    return continueAsNew<typeof taskCapacityGate>(this.nextRunInput());
+  }
+
+  private nextRunInput(): CapacityGateInput {
+    return {
+      instanceId: this.instanceId,
+      state: this.queue.state,
+      ...(this.maxHistoryEvents !== this.defaultMaxHistoryEvents
+        ? { maxHistoryEvents: this.maxHistoryEvents }
+        : {}),
+      ...(this.holderCheckMs !== HOLDER_CHECK_MS ? { holderCheckMs: this.holderCheckMs } : {}),
+      taskQueue: this.mainTaskQueue,
+    };
   }
 
   // ---- granting ----------------------------------------------------------------------------
@@ -312,7 +415,7 @@ class CapacityGate {
       if (open !== undefined) {
         const free = Math.max(0, settings.quota - open - this.queue.inFlight);
         // A fresh read of a full quota: look less often. Capacity found: look often again.
-        if (this.lastReadAt !== readAt) {
+        if (this.lastReadAt !== readAt && !this.v3) {
           this.pollIntervalMs =
             free > 0 ? POLL_INTERVAL_MS : Math.min(this.pollIntervalMs * 2, MAX_POLL_INTERVAL_MS);
         }
@@ -326,19 +429,31 @@ class CapacityGate {
    * Open tasks, read at most once per poll interval (a burst of signals must not become a burst of
    * GetCurrentMetricData calls); between reads, tasks our permits created are added to the last.
    */
-  private async openTasks(): Promise<number | undefined> {
+  private async openTasks(notBefore?: number): Promise<number | undefined> {
     const now = Date.now();
-    if (this.lastOpenTasks !== undefined && now - this.lastReadAt < this.pollIntervalMs) {
+    if (
+      notBefore === undefined &&
+      this.lastOpenTasks !== undefined &&
+      now - this.lastReadAt < this.pollIntervalMs
+    ) {
       return this.lastOpenTasks + this.createdSinceRead;
     }
-    const began = Date.now();
+    // A delayed read begins no earlier than asked (later if its queue's rate held it back: a task
+    // created meanwhile is then counted twice until the next read — the safe side).
+    const began = Math.max(now, notBefore ?? now);
     try {
       const queueIds = await this.instanceQueueIds();
       let open = 0;
       for (let i = 0; i < queueIds.length; i += 100) {
         open += await awsActivities.readOpenTasks.executeWithOptions(
           onQueueOf('GetCurrentMetricData', `Read open tasks of ${this.instanceId}`, this.mainTaskQueue),
-          [{ instanceId: this.instanceId, queueIds: queueIds.slice(i, i + 100) }],
+          [
+            {
+              instanceId: this.instanceId,
+              queueIds: queueIds.slice(i, i + 100),
+              ...(notBefore !== undefined && i === 0 ? { notBefore } : {}),
+            },
+          ],
         );
       }
       this.lastOpenTasks = open;
@@ -346,11 +461,28 @@ class CapacityGate {
       this.lastReadBeganAt = began;
       this.createdSinceRead = 0;
       this.metricsUnreadable = false;
+      if (this.v3) this.pace(open);
       return open;
     } catch {
       this.lastOpenTasks = undefined; // unreadable (permissions, outage): probe instead
       this.metricsUnreadable = true;
       return undefined;
+    }
+  }
+
+  /**
+   * v3: capacity found keeps reads at POLL_INTERVAL_MS; only a quota that stayed full for
+   * FULL_BEFORE_BACKOFF_MS makes them back off (GetCurrentMetricData's budget is shared with the
+   * account's dashboards).
+   */
+  private pace(open: number): void {
+    const quota = this.queue.state.settings?.quota ?? 0;
+    const now = Date.now();
+    if (quota - open - this.queue.inFlight > 0 || this.capacitySeenAt === 0) {
+      this.capacitySeenAt = now;
+      this.pollIntervalMs = POLL_INTERVAL_MS;
+    } else if (now - this.capacitySeenAt >= FULL_BEFORE_BACKOFF_MS) {
+      this.pollIntervalMs = Math.min(this.pollIntervalMs * 2, MAX_POLL_INTERVAL_MS);
     }
   }
 
@@ -411,6 +543,11 @@ class CapacityGate {
       gateLineage: workflowInfo().firstExecutionRunId,
       waiters,
     };
+    if (this.v3) {
+      // Not a child: a child's completion would reach the gate unasked (see handOver).
+      await startOverflowChunk.executeWithOptions({ summary: `Start overflow chunk ${chunk}` }, [input]);
+      return;
+    }
     await startChild(CAPACITY_OVERFLOW_WORKFLOW_TYPE, {
       workflowId: capacityOverflowWorkflowId(this.instanceId, chunk),
       args: [input],
@@ -444,7 +581,13 @@ class CapacityGate {
     const waits: number[] = [];
     if (this.queue.state.queue.length > 0) {
       const cooldown = this.queue.state.cooldownUntil - now;
-      waits.push(Math.max(this.pollIntervalMs, cooldown, this.queue.paceWaitMs(now)));
+      // v3: reads every poll interval from the start of the last one (not from now, which would
+      // add each read's own round trip and the grants after it to every interval).
+      const poll =
+        this.v3 && this.lastOpenTasks !== undefined
+          ? Math.max(1, this.lastReadBeganAt + this.pollIntervalMs - now)
+          : this.pollIntervalMs;
+      waits.push(Math.max(poll, cooldown, this.queue.paceWaitMs(now)));
     }
     const check = this.queue.nextHolderCheckAt(this.holderCheckMs);
     if (check !== undefined) waits.push(Math.max(1, check - now));

@@ -11,21 +11,30 @@
  * gate). A chunk the gate retires (`seal`: drained, or the storm is over) hands back anything that
  * still reached it and ends.
  */
-import { condition, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import { CHUNK_LIMIT, insertSorted, waiterRow } from './capacity-gate-state';
 import {
   admitFromOverflowSignal,
   capacityGateWorkflowId,
   enqueueForCapacitySignal,
+  enqueueForCapacityUpdate,
   handBackSignal,
   holdInOverflowSignal,
   overflowSizeSignal,
   overflowStatusQuery,
   sealOverflowSignal,
   type CapacityOverflowInput,
+  type OverflowReport,
   type WaiterRow,
 } from './definitions';
+import { OVERFLOW_REPORTS_BY_UPDATE } from './patches';
 
 const DEFAULT_LIVENESS_CHECK_MS = 30 * 60_000;
 /** Report the count to the gate every this many arrivals (and when full)… */
@@ -33,7 +42,7 @@ const REPORT_EVERY = 100;
 /** …and, for the rest, once arrivals pause this long (so the gate's count is never off for long). */
 const REPORT_QUIET_MS = 1_000;
 
-const { capacityGateLineage } = proxyActivities<RemediationActivities>({
+const { capacityGateLineage, reportToCapacityGate } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
@@ -47,12 +56,38 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
   let reported = held.length;
   const reportDue = () =>
     held.length - reported >= REPORT_EVERY || (held.length >= CHUNK_LIMIT && reported < CHUNK_LIMIT);
-  setHandler(holdInOverflowSignal, (waiters) => waiters.forEach((w) => insertSorted(held, w)));
-  setHandler(enqueueForCapacitySignal, (request) => insertSorted(held, waiterRow(request, Date.now())));
+  // A run is held once: a hold the gate's activity delivered twice, or a run joining again, is
+  // not a second place.
+  const hold = (waiter: WaiterRow) => {
+    if (!held.some((w) => w[0] === waiter[0])) insertSorted(held, waiter);
+  };
+  setHandler(holdInOverflowSignal, (waiters) => waiters.forEach(hold));
+  setHandler(enqueueForCapacitySignal, (request) => hold(waiterRow(request, Date.now())));
+  setHandler(enqueueForCapacityUpdate, (request) => hold(waiterRow(request, Date.now())));
   setHandler(handBackSignal, ({ count }) => void (asked += count));
   setHandler(sealOverflowSignal, () => void (sealed = true));
   setHandler(overflowStatusQuery, () => ({ held: held.length, reported, sealed }));
   const gate = getExternalWorkflowHandle(capacityGateWorkflowId(input.instanceId));
+  // Reports by Update (through an activity) reach a gate that is continuing as new without
+  // failing its workflow task; chunks started before that still signal. True: delivered.
+  const byUpdate = patched(OVERFLOW_REPORTS_BY_UPDATE);
+  const report = (message: OverflowReport): Promise<boolean> => {
+    if (byUpdate) {
+      return reportToCapacityGate({ instanceId: input.instanceId, report: message }).catch(() => false);
+    }
+    const sent =
+      message.kind === 'size'
+        ? gate.signal(overflowSizeSignal, { chunk: message.chunk, size: message.size })
+        : gate.signal(admitFromOverflowSignal, {
+            chunk: message.chunk,
+            waiters: message.waiters,
+            remaining: message.remaining,
+          });
+    return sent.then(
+      () => true,
+      () => false,
+    );
+  };
 
   for (;;) {
     const unreported = held.length !== reported;
@@ -65,7 +100,7 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
     if (woke && !unreported && asked === 0 && !reportDue() && !sealed) continue; // start the quiet second
     if (!woke && unreported) {
       reported = held.length;
-      await gate.signal(overflowSizeSignal, { chunk: input.chunk, size: held.length }).catch(() => undefined);
+      await report({ kind: 'size', chunk: input.chunk, size: held.length });
       continue;
     }
     if (asked > 0 || (sealed && held.length > 0)) {
@@ -74,10 +109,12 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
       asked = 0;
       handedBack += waiters.length;
       reported = held.length;
-      const delivered = await gate
-        .signal(admitFromOverflowSignal, { chunk: input.chunk, waiters, remaining: held.length })
-        .then(() => true)
-        .catch(() => false);
+      const delivered = await report({
+        kind: 'handBack',
+        chunk: input.chunk,
+        waiters,
+        remaining: held.length,
+      });
       // A gate that is gone takes nobody: the runs re-queue themselves at the next gate.
       if (!delivered) return { handedBack };
       continue;
@@ -85,7 +122,7 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
     if (sealed && held.length === 0) return { handedBack };
     if (reportDue()) {
       reported = held.length;
-      await gate.signal(overflowSizeSignal, { chunk: input.chunk, size: held.length }).catch(() => undefined);
+      await report({ kind: 'size', chunk: input.chunk, size: held.length });
       continue;
     }
     if (!woke) {

@@ -3,7 +3,7 @@
  * queries. Imported by the workflow itself and by every client (ingress, CLI, tests), so the two
  * sides cannot drift apart.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConnectFailureEvent } from '../events/types';
 import type { RemediationPhaseValue } from './search-attributes';
 
@@ -252,6 +252,19 @@ export const capacityIntakeQuery = defineQuery<{ chunk?: number; room?: number }
 export const handBackSignal = defineSignal<[{ count: number }]>('handBack');
 export const sealOverflowSignal = defineSignal<[]>('seal');
 export const admitFromOverflowSignal = defineSignal<[OverflowWaiters]>('admitFromOverflow');
+
+/**
+ * The messages that reach a gate (or a chunk) unasked — a run joining, a chunk reporting — go as
+ * Updates, not signals: an Update that arrives while the gate continues as new is handed to its next
+ * run by the server, where a signal would make the server refuse that continue-as-new (a failed
+ * workflow task, temporalio/temporal#1289). Replies the gate waits for (releases, hand-backs) are
+ * settled before it hands over, so they need no such care.
+ */
+export const enqueueForCapacityUpdate = defineUpdate<void, [CapacityRequest]>('enqueueForCapacity');
+/** From an overflow chunk to its gate: its size, or waiters handed back. */
+export type OverflowReport =
+  { kind: 'size'; chunk: number; size: number } | ({ kind: 'handBack' } & OverflowWaiters);
+export const overflowReportUpdate = defineUpdate<void, [OverflowReport]>('overflowReport');
 
 // ---- Rate-limited task queues ------------------------------------------------------------------
 

@@ -29,3 +29,15 @@ export const CAPACITY_GATE_V2 = 'capacity-gate-v2';
  * counted twice, its slot stood idle until the next read.
  */
 export const GATE_COUNTS_CREATED_ONCE = 'capacity-gate-counts-created-once';
+
+/**
+ * The gate at storm scale, continued: open tasks read on time (a sub-second wait happens inside
+ * the read, since Temporal timers below a second fire late), polling that backs off only once the
+ * quota has stayed full for a while, and a continue-as-new that nothing can refuse — no timer,
+ * activity, child or outgoing signal left pending, no permit out, chunks started by an activity
+ * (a child's completion would arrive unasked), arrivals and chunk reports taken as Updates.
+ */
+export const CAPACITY_GATE_V3 = 'capacity-gate-v3';
+
+/** Overflow chunks report to their gate by Update (see enqueueForCapacityUpdate). */
+export const OVERFLOW_REPORTS_BY_UPDATE = 'capacity-overflow-reports-by-update';

@@ -6,7 +6,8 @@
  *
  * `v1-*` histories were recorded before the AWS rate budgets and the storm-scale capacity gate
  * (workflows/patches.ts): they keep the code paths of runs started before those in CI until that
- * code is removed. Re-recording writes the others.
+ * code is removed; `v2-*` likewise keep the gate from before CAPACITY_GATE_V3 (its timer-paced
+ * reads and hand-over). Re-recording writes the others.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,6 +3,7 @@
  * long storm that continues the gate as new with its queue intact.
  */
 import fs from 'node:fs';
+import { temporal } from '@temporalio/proto';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
   capacityGateStatusQuery,
@@ -22,7 +23,10 @@ import {
   quotaFailureEvents,
   type StormInstance,
 } from '../../simulator/quota-storm';
+import { recordHistory } from '../helpers/histories';
 import { eventually, waitForPhase } from '../helpers/wait';
+
+const EventType = temporal.api.enums.v1.EventType;
 
 let stack: RemediationStack;
 let fullForever: StormInstance;
@@ -121,12 +125,24 @@ test('a long storm continues the gate as new, carrying its queue, and every run 
   expect((await stack.simulator.admin.instance(longStorm.instanceId)).peakOpenTasks).toBeLessThanOrEqual(2);
 
   // The gate continued as new along the way, and no run of it grew far past the limit.
-  const runs: { status: string; historyLength: number }[] = [];
+  const runs: { status: string; historyLength: number; runId: string }[] = [];
   for await (const run of stack.temporal.client.workflow.list({
     query: `WorkflowId = '${capacityGateWorkflowId(longStorm.instanceId)}'`,
   })) {
-    runs.push({ status: run.status.name, historyLength: run.historyLength });
+    runs.push({ status: run.status.name, historyLength: run.historyLength, runId: run.runId });
   }
-  expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(1);
+  const handedOver = runs.filter((r) => r.status === 'CONTINUED_AS_NEW');
+  expect(handedOver.length).toBeGreaterThanOrEqual(1);
   for (const run of runs) expect(run.historyLength).toBeLessThan(400);
+  // Every hand-over went through the first time: the server refused no continue-as-new (runs
+  // joined and released permits all along).
+  const gateRuns = runs.map((r) =>
+    stack.temporal.client.workflow.getHandle(capacityGateWorkflowId(longStorm.instanceId), r.runId),
+  );
+  const histories = await Promise.all(gateRuns.map((h) => h.fetchHistory()));
+  const failed = histories.flatMap((h) =>
+    (h.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED),
+  );
+  expect(failed).toEqual([]);
+  await recordHistory('capacity-gate-continued-as-new', gateRuns[runs.indexOf(handedOver[0]!)]!);
 }, 120_000);
