@@ -212,7 +212,12 @@ export function createCapacityActivities(deps: CapacityDeps) {
     return intake;
   }
 
-  /** True when the run is now queued in that overflow chunk. */
+  /**
+   * True when the run is now queued in that overflow chunk. A signal, not an Update: a storm's
+   * thousands of joins land on one chunk, and Temporal takes only a few Updates in flight per
+   * workflow (each its own workflow task) — measured, the joins retried far more than they landed.
+   * A chunk never continues as new and is no longer joined long before it ends.
+   */
   async function joinOverflowChunk(
     instanceId: string,
     chunk: number,
@@ -221,7 +226,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
     try {
       await client.workflow
         .getHandle(gate.overflowWorkflowId(instanceId, chunk))
-        .executeUpdate(gate.enqueueUpdate, { args: [waiter] });
+        .signal(gate.enqueueSignal, waiter);
       return true;
     } catch {
       return false; // the chunk moved on: join the gate itself

@@ -24,7 +24,6 @@ import {
   admitFromOverflowSignal,
   capacityGateWorkflowId,
   enqueueForCapacitySignal,
-  enqueueForCapacityUpdate,
   handBackSignal,
   holdInOverflowSignal,
   overflowSizeSignal,
@@ -63,7 +62,6 @@ export async function taskCapacityOverflow(input: CapacityOverflowInput): Promis
   };
   setHandler(holdInOverflowSignal, (waiters) => waiters.forEach(hold));
   setHandler(enqueueForCapacitySignal, (request) => hold(waiterRow(request, Date.now())));
-  setHandler(enqueueForCapacityUpdate, (request) => hold(waiterRow(request, Date.now())));
   setHandler(handBackSignal, ({ count }) => void (asked += count));
   setHandler(sealOverflowSignal, () => void (sealed = true));
   setHandler(overflowStatusQuery, () => ({ held: held.length, reported, sealed }));

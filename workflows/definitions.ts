@@ -254,8 +254,8 @@ export const sealOverflowSignal = defineSignal<[]>('seal');
 export const admitFromOverflowSignal = defineSignal<[OverflowWaiters]>('admitFromOverflow');
 
 /**
- * The messages that reach a gate (or a chunk) unasked — a run joining, a chunk reporting — go as
- * Updates, not signals: an Update that arrives while the gate continues as new is handed to its next
+ * The messages that reach a gate unasked — a run joining it, a chunk reporting — go as Updates,
+ * not signals: an Update that arrives while the gate continues as new is handed to its next
  * run by the server, where a signal would make the server refuse that continue-as-new (a failed
  * workflow task, temporalio/temporal#1289). Replies the gate waits for (releases, hand-backs) are
  * settled before it hands over, so they need no such care.
