@@ -11,6 +11,7 @@ import {
   type RemediationStack,
 } from '../helpers/remediation-stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { decodedText } from '../helpers/decoded-text';
 import { recordHistory } from '../helpers/histories';
 import { eventually, waitForPhase } from '../helpers/wait';
 
@@ -143,8 +144,10 @@ test('webhook and Connect-task channels deliver; the secret is sent but never re
     expect.objectContaining({ name: 'test-hook', ok: true }),
     expect.objectContaining({ name: 'ops-task', ok: true }),
   ]);
-  const history = JSON.stringify(await handle.fetchHistory());
-  expect(history).not.toContain(SECRET);
+  // Every payload decoded — inputs, results, memo, summaries, failures — and the run's description.
+  const recorded = decodedText(await handle.fetchHistory()) + decodedText((await handle.describe()).raw);
+  expect(recorded).toContain('test-webhook escalates SomethingNew'); // the decoding reads payloads
+  expect(recorded).not.toContain(SECRET);
 });
 
 test('when every channel fails the run stays escalated and keeps retrying until someone answers', async () => {
