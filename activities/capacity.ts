@@ -45,6 +45,9 @@ const INTAKE_QUERY_DEADLINE_MS = 5_000;
  */
 const MAX_READ_DELAY_MS = 1_000;
 
+/** Waits `ms`, at most MAX_READ_DELAY_MS: the short exact waits gates ask activities for. */
+const waitBriefly = (ms: number) => delay(Math.max(0, Math.min(ms, MAX_READ_DELAY_MS)));
+
 /** GetCurrentMetricData takes at most 100 queues per call. */
 export const QUEUES_PER_METRICS_CALL = 100;
 
@@ -56,7 +59,7 @@ export interface CapacityGateContract {
   workflowType: string;
   workflowId(instanceId: string): string;
   enqueueSignal: string;
-  /** Joining by Update (gates and chunks from v3 on; see workflows/definitions.ts for why). */
+  /** Joining the gate by Update (gates from v3 on; see workflows/definitions.ts for why). */
   enqueueUpdate: string;
   /** A chunk's report to its gate, by Update. */
   overflowReportUpdate: string;
@@ -267,8 +270,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
       /** Epoch ms: read no earlier (at most MAX_READ_DELAY_MS from now). */
       notBefore?: number;
     }): Promise<number> {
-      const wait = notBefore === undefined ? 0 : Math.min(notBefore - Date.now(), MAX_READ_DELAY_MS);
-      if (wait > 0) await delay(wait);
+      if (notBefore !== undefined) await waitBriefly(notBefore - Date.now());
       const ids = queueIds ?? (queues?.length ? queues : await standardQueueIds(instanceId));
       return openTasksOf(instanceId, ids);
     },
@@ -348,7 +350,7 @@ export function createCapacityActivities(deps: CapacityDeps) {
      * fire up to a second late.
      */
     async pauseBriefly({ ms }: { ms: number }): Promise<void> {
-      await delay(Math.max(0, Math.min(ms, MAX_READ_DELAY_MS)));
+      await waitBriefly(ms);
     },
 
     /** Whether the instance's gate is running, and which gate chain it is. */

@@ -187,11 +187,14 @@ export class GateQueue {
     s.permits = s.permits.filter((p) => p[1] !== workflowId);
   }
 
-  /** A permit came back. Quota misses and transient failures keep their place in the queue. */
-  release({ permitId, outcome }: PermitRelease, now: number): void {
+  /**
+   * A permit came back. Quota misses and transient failures keep their place in the queue. False
+   * when the gate no longer held it (withdrawn, reclaimed, or a duplicate report).
+   */
+  release({ permitId, outcome }: PermitRelease, now: number): boolean {
     const s = this.state;
     const index = s.permits.findIndex((p) => p[0] === permitId);
-    if (index < 0) return; // withdrawn, reclaimed, or a duplicate report
+    if (index < 0) return false;
     const [permit] = s.permits.splice(index, 1);
     const [, workflowId, ticket, , priority, since] = permit!;
     if (outcome === 'created') {
@@ -209,6 +212,7 @@ export class GateQueue {
       s.cooldownUntil = Math.max(s.cooldownUntil, now + TRANSIENT_COOLDOWN_MS);
       insertSorted(s.queue, [workflowId, priority, since, ticket]);
     }
+    return true;
   }
 
   // ---- grants ----------------------------------------------------------------------------------

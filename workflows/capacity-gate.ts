@@ -3,8 +3,8 @@
  * in front of StartTaskContact, so a storm of quota failures drains at the pace the quota frees
  * up and within the engine's StartTaskContact budget, instead of every run hammering the API.
  *
- * Runs join by Update (`enqueueForCapacity`; signal-with-start starts a gate); the gate grants permits (`capacityGranted`) to no
- * more runs than the free capacity — Connect's current metrics (quota − open tasks − permits out)
+ * Runs join by Update (`enqueueForCapacity`; signal-with-start starts a gate); the gate grants
+ * permits (`capacityGranted`) to no more runs than the free capacity — Connect's current metrics (quota − open tasks − permits out)
  * or AIMD probing when metrics cannot be read — in batches of at most GRANT_BATCH signals per
  * workflow task, paced at the StartTaskContact budget; each run re-issues its task and `release`s
  * the permit with the outcome. Beyond HOT_LIMIT waiters, arrivals are parked in overflow chunks
@@ -60,6 +60,7 @@ import {
   withdrawFromCapacitySignal,
   type CapacityGateStatus,
   type CapacityOverflowInput,
+  type CapacityRequest,
   type OverflowReport,
   type PermitRelease,
   type WaiterRow,
@@ -187,10 +188,10 @@ class CapacityGate {
   constructor(input: CapacityGateInput) {
     this.instanceId = input.instanceId;
     this.metrics = gateMetrics(input.instanceId);
+    this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
     this.holderCheckMs = input.holderCheckMs ?? HOLDER_CHECK_MS;
     this.mainTaskQueue = input.taskQueue ?? workflowInfo().taskQueue;
     this.v3 = patched(CAPACITY_GATE_V3);
-    this.maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
     const now = Date.now();
     this.queue = new GateQueue(
       input.state === undefined
@@ -199,26 +200,25 @@ class CapacityGate {
           ? input.state
           : fromV1State(input.state, now),
     );
-    setHandler(enqueueForCapacitySignal, (request) =>
-      this.touch(() => this.queue.enqueue(request, Date.now())),
-    );
-    setHandler(enqueueForCapacityUpdate, (request) => {
-      this.touch(() => this.queue.enqueue(request, Date.now()));
-    });
+    // Each message the same whether it came as a signal (senders from before v3) or an Update.
+    const enqueue = (request: CapacityRequest) => this.touch(() => this.queue.enqueue(request, Date.now()));
+    const chunkReported = (chunk: number, size: number) =>
+      this.touch(() => this.queue.chunkReported(chunk, size));
+    setHandler(enqueueForCapacitySignal, enqueue);
+    setHandler(enqueueForCapacityUpdate, enqueue);
     setHandler(overflowReportUpdate, (report: OverflowReport) => {
-      if (report.kind === 'size') this.touch(() => this.queue.chunkReported(report.chunk, report.size));
+      if (report.kind === 'size') chunkReported(report.chunk, report.size);
       else this.handBackReceived(report.chunk, report.waiters, report.remaining);
     });
     setHandler(releasePermitSignal, (release) =>
       this.touch(() => {
         this.pollIntervalMs = POLL_INTERVAL_MS;
-        // v3: a report for a permit the gate no longer holds (a duplicate, or one reclaimed) made
+        const held = this.queue.release(release, Date.now());
+        // v3: a report for a permit the gate no longer held (a duplicate, or one reclaimed) made
         // no task the gate has not already counted.
-        const known = !this.v3 || this.queue.state.permits.some((p) => p[0] === release.permitId);
-        if (release.outcome === 'created' && known && !this.countedByLastRead(release))
+        if (release.outcome === 'created' && (held || !this.v3) && !this.countedByLastRead(release))
           this.createdSinceRead++;
         if (release.outcome === 'quota-exceeded') this.metrics.quotaErrors.add(1);
-        this.queue.release(release, Date.now());
       }),
     );
     setHandler(withdrawFromCapacitySignal, ({ workflowId }) =>
@@ -227,9 +227,7 @@ class CapacityGate {
     setHandler(admitFromOverflowSignal, ({ chunk, waiters, remaining }) =>
       this.handBackReceived(chunk, waiters, remaining),
     );
-    setHandler(overflowSizeSignal, ({ chunk, size }) =>
-      this.touch(() => this.queue.chunkReported(chunk, size)),
-    );
+    setHandler(overflowSizeSignal, ({ chunk, size }) => chunkReported(chunk, size));
     setHandler(capacityIntakeQuery, () => this.queue.intakeChunk() ?? {});
     setHandler(queuePositionQuery, (workflowId) => ({
       ...this.queue.position(workflowId),
@@ -304,8 +302,8 @@ class CapacityGate {
       await this.flushOverflow();
       await this.refillFromOverflow();
       this.describe();
-      if (this.shouldContinueAsNew() && this.v3) return this.handOver();
       if (this.shouldContinueAsNew()) {
+        if (this.v3) return this.handOver();
         // Hand over in a quiet moment, so no message arrives while this run closes (the server
         // would fail that workflow task): no new grants; the permits out come back first.
         await condition(() => this.queue.inFlight === 0 && !this.queue.awaitingHandBack, QUIET_HANDOVER_MS);
@@ -349,8 +347,8 @@ class CapacityGate {
    * Continue-as-new that the server cannot refuse. It refuses one when anything reached the gate
    * during that workflow task (temporalio/temporal#1289): so no grants while handing over; every
    * permit out comes back first (bounded by QUIET_HANDOVER_MS); nothing but the hand-over's own
-   * short wait left pending (no timer, other activity, child or signal); arrivals and chunk reports come as Updates, which the
-   * server hands to the next run instead.
+   * short wait left pending (no timer, other activity, child or signal); arrivals and chunk reports
+   * come as Updates, which the server hands to the next run instead.
    */
   private async handOver(): Promise<never> {
     this.cancelAlarm();
