@@ -135,7 +135,7 @@ test('probe source (no metrics): AIMD admission drains the same storm without pa
   expect(calls / EVENTS).toBeLessThan(2);
 }, 120_000);
 
-test('a worker killed mid-storm: the next one finishes every run, with no duplicate task', async () => {
+test('a worker shut down mid-storm (SIGKILL: hard-crash.test.ts): the next one finishes every run, with no duplicate task', async () => {
   const { events, handles } = await storm(crashInstance);
   await eventually(async () => {
     const byEvent = await tasksByEvent(crashInstance);

@@ -16,6 +16,7 @@ import {
   type RemediationStack,
 } from '../helpers/remediation-stack';
 import { waitForPhase } from '../helpers/wait';
+import { workerProcessEnv } from '../helpers/worker-process';
 
 const additionalInfo = (fields: Record<string, unknown>) => JSON.stringify({ statusCode: 429, ...fields });
 const throttledTaskEvent = (ruleId: string = SEED.rules.followUpTask) =>
@@ -46,19 +47,7 @@ describe('the StartTaskContact budget across three workers', () => {
     });
     // Two more worker processes, started as ops start them, on the same task queue.
     for (const name of ['second', 'third']) {
-      const worker = spawnCli(['worker'], {
-        TEMPORAL_ADDRESS: stack.temporal.address,
-        TEMPORAL_NAMESPACE: stack.temporal.namespace,
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        POLICIES_FILE: stack.policiesFile,
-        CONNECT_ENDPOINT: stack.simulator.endpoint,
-        EVENTBRIDGE_ENDPOINT: stack.simulator.endpoint,
-        AWS_REGION: 'us-east-1',
-        LOG_LEVEL: 'error',
-        WORKER_METRICS_PORT: 'off',
-        NODE_ENV: name,
-      });
-      extra.push(worker);
+      extra.push(spawnCli(['worker'], workerProcessEnv(stack, { NODE_ENV: name })));
     }
     await Promise.all(extra.map((worker) => worker.waitFor(/polling task queue/, 120_000)));
   }, 180_000);

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-test('killing the worker during a backoff: a new worker completes the run with exactly one task', async () => {
+test('the worker shut down during a backoff (SIGKILL: hard-crash.test.ts): a new worker completes the run with exactly one task', async () => {
   const event = failureEvent({
     ruleId: SEED.rules.followUpTask,
     reasonCode: 'ThrottlingException',

@@ -1,0 +1,173 @@
+/**
+ * Hard crashes: the worker is a separate `connect-remediator worker` process killed with SIGKILL
+ * while a StartTaskContact is in flight (the simulator holds the answer back). AWS creates the
+ * task after the worker is gone, and nobody reports the activity's completion — the case the
+ * ClientToken and the gate's permit reclaim exist for. A new worker must finish every run with
+ * exactly one task per event, and no permit may stay held.
+ */
+import fs from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SEED } from '../../simulator';
+import {
+  addStormInstance,
+  fillToQuota,
+  quotaFailureEvents,
+  type StormInstance,
+} from '../../simulator/quota-storm';
+import {
+  CAPACITY_GATE_WORKFLOW_TYPE,
+  capacityGateStatusQuery,
+  capacityGateWorkflowId,
+  type RemediationResult,
+} from '../../workflows/definitions';
+import { failureEvent } from '../helpers/events';
+import type { CliProcess } from '../helpers/processes';
+import {
+  startRemediationStack,
+  testSpeedPolicies,
+  type RemediationStack,
+} from '../helpers/remediation-stack';
+import { eventually } from '../helpers/wait';
+import { killHard, startWorkerProcess } from '../helpers/worker-process';
+
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+/** Long enough to kill the worker while the call is in flight; AWS answers after it is gone. */
+const SLOW_CONNECT_MS = 3_000;
+const QUOTA = 3;
+
+let stack: RemediationStack;
+let storm: StormInstance;
+let worker: CliProcess | undefined;
+
+beforeAll(async () => {
+  stack = await startRemediationStack({ name: 'hard-crash' });
+  storm = await addStormInstance(stack.simulator.admin, QUOTA);
+  fs.writeFileSync(
+    stack.policiesFile,
+    testSpeedPolicies({
+      prepend: [
+        {
+          name: 'crash-storm',
+          when: { reasonCode: 'ServiceQuotaExceededException', instanceId: storm.instanceId },
+          then: 'wait-for-capacity',
+          capacity: { maxWait: '5m', then: 'escalate', source: 'metrics', quota: QUOTA },
+        },
+      ],
+    }),
+  );
+  // Only the worker process serves the queue until it is killed; an in-process one replaces it.
+  await stack.stopWorker();
+}, 60_000);
+afterEach(async () => {
+  await stack.simulator.admin.clearFaults();
+  if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+  }
+});
+afterAll(() => stack.stop());
+
+/** True once the run has a StartTaskContact that a worker picked up and has not reported. */
+async function startTaskContactInFlight(handle: WorkflowHandle): Promise<boolean> {
+  const { raw } = await handle.describe();
+  return (raw.pendingActivities ?? []).some(
+    (a) => a.activityType?.name === 'startTaskContact' && a.state === STARTED,
+  );
+}
+
+async function tasksFor(instanceId: string, eventIds: string[]): Promise<number[]> {
+  const { tasks } = await stack.simulator.admin.state({ instanceId });
+  return eventIds.map((id) => tasks.filter((t) => t.request.Attributes?.remediatedEventId === id).length);
+}
+
+test('SIGKILL during a retry, StartTaskContact in flight: a new worker finishes the run with one task', async () => {
+  worker = await startWorkerProcess(stack);
+  await stack.simulator.admin.injectFaults({ latencyMs: { StartTaskContact: SLOW_CONNECT_MS } });
+  const event = failureEvent({
+    ruleId: SEED.rules.followUpTask,
+    reasonCode: 'ThrottlingException',
+    additionalInfo: JSON.stringify({ retryable: true, retryDelay: 500 }),
+  });
+  const handle = await stack.start(event);
+  await eventually(() => startTaskContactInFlight(handle), 'the re-issue to be in flight', 60_000);
+  await killHard(worker);
+
+  // AWS answers the dead worker: the task exists, the run does not know (its activity is pending).
+  await eventually(
+    async () => (await tasksFor(SEED.instanceId, [event.id]))[0] === 1,
+    'the task to be created after the worker died',
+  );
+  expect(await startTaskContactInFlight(handle)).toBe(true);
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+
+  await stack.simulator.admin.clearFaults();
+  await stack.startWorker('replacement-after-sigkill');
+  // The attempt times out (startToClose) and is retried with the same ClientToken: the same task.
+  const result = (await handle.result()) as RemediationResult;
+  expect(result.outcome).toBe('recovered');
+  expect(await tasksFor(SEED.instanceId, [event.id])).toEqual([1]);
+  const { tasks } = await stack.simulator.admin.state({ instanceId: SEED.instanceId });
+  const task = tasks.find((t) => t.request.Attributes?.remediatedEventId === event.id)!;
+  expect(result.attempts.at(-1)).toMatchObject({ ok: true, resultId: task.contactId });
+}, 150_000);
+
+test('SIGKILL while runs hold capacity permits: one task per event, and a gone holder’s permit is reclaimed', async () => {
+  await stack.stopWorker();
+  // Holders are asked about every second (the default is minutes), so the test sees a reclaim.
+  const gate = await stack.temporal.client.workflow.start(CAPACITY_GATE_WORKFLOW_TYPE, {
+    taskQueue: stack.taskQueue,
+    workflowId: capacityGateWorkflowId(storm.instanceId),
+    args: [{ instanceId: storm.instanceId, holderCheckMs: 1_000 }],
+  });
+  worker = await startWorkerProcess(stack);
+  await fillToQuota(stack.simulator.endpoint, storm, QUOTA);
+  await stack.simulator.admin.injectFaults({ latencyMs: { StartTaskContact: SLOW_CONNECT_MS } });
+  const agents = setInterval(() => {
+    void stack.simulator.admin
+      .completeOldestTasks({ instanceId: storm.instanceId, count: 1 })
+      .catch(() => {});
+  }, 500);
+  try {
+    const events = quotaFailureEvents(storm, 6, QUOTA);
+    const handles = await Promise.all(events.map((event) => stack.start(event)));
+    // A run the gate let through, its StartTaskContact at AWS: it holds a permit.
+    const holderIndex = await eventually(
+      async () => {
+        for (const [i, handle] of handles.entries()) if (await startTaskContactInFlight(handle)) return i;
+        return undefined;
+      },
+      'a permit holder with its re-issue in flight',
+      60_000,
+    );
+    await killHard(worker);
+    // The holder's run is gone for good (an operator terminated it while the worker was down): its
+    // permit will never be released — only the gate's check of ended holders can take it back.
+    const holder = handles[holderIndex]!;
+    await holder.terminate('gone while holding a capacity permit');
+    await stack.simulator.admin.clearFaults();
+    await stack.startWorker('replacement-after-sigkill');
+
+    const others = handles.filter((_, i) => i !== holderIndex);
+    const results = (await Promise.all(others.map((h) => h.result()))) as RemediationResult[];
+    expect(results.map((r) => r.outcome)).toEqual(others.map(() => 'recovered'));
+    const otherIds = events.filter((_, i) => i !== holderIndex).map((e) => e.id);
+    const holderId = events[holderIndex]!.id;
+    expect(await tasksFor(storm.instanceId, otherIds)).toEqual(otherIds.map(() => 1));
+    // The holder's call reached AWS before the crash: at most its one task, never a second.
+    expect((await tasksFor(storm.instanceId, [holderId]))[0]).toBeLessThanOrEqual(1);
+
+    const status = await eventually(
+      async () => {
+        const s = await gate.query(capacityGateStatusQuery);
+        return s.inFlight === 0 && s.queueLength === 0 ? s : undefined;
+      },
+      'the gate to hold no permit',
+      60_000,
+    );
+    expect(status.reclaimed).toBeGreaterThanOrEqual(1);
+    expect((await stack.simulator.admin.instance(storm.instanceId)).peakOpenTasks).toBeLessThanOrEqual(QUOTA);
+  } finally {
+    clearInterval(agents);
+  }
+}, 240_000);
