@@ -3,7 +3,7 @@
  * retry / resolve / abandon signals, and the guarantee that an escalation is never silently lost.
  */
 import { SEED } from '../../simulator';
-import { abandonSignal, resolveSignal, retrySignal } from '../../workflows/definitions';
+import { abandonSignal, resolveSignal, retrySignal, statusQuery } from '../../workflows/definitions';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
 import {
   startRemediationStack,
@@ -45,6 +45,8 @@ beforeAll(async () => {
         scenario('short-wait', { then: 'escalate', operatorWait: '1s' }),
         scenario('ignore', { then: 'ignore' }),
         scenario('deadline', { then: 'retry', deadline: '300ms' }),
+        // A plain retry policy: it retries what AWS calls retryable, and only that.
+        scenario('plain-retry', { then: 'retry' }),
       ],
     }),
     depsOverride: { secret: (name) => (name === 'TEST_ONCALL_TOKEN' ? SECRET : undefined) },
@@ -180,7 +182,7 @@ test('without an answer within operatorWait the run ends escalated', async () =>
   expect(result.summary).toMatch(/no operator answer within 1s/);
 });
 
-test('SEND_NOTIFICATION failures escalate with the notification the rule could not send', async () => {
+test('SEND_NOTIFICATION failures escalate with the notification the rule could not send; a retry re-issues nothing', async () => {
   const event = failureEvent({
     ruleId: SEED.rules.supervisorEmail,
     actionType: 'SEND_NOTIFICATION',
@@ -196,11 +198,18 @@ test('SEND_NOTIFICATION failures escalate with the notification the rule could n
     content: expect.any(String),
     recipients: { userIds: expect.arrayContaining([expect.any(String)]) },
   });
-  // A retry cannot apply: the run keeps waiting instead of pretending.
-  await handle.signal(retrySignal, {});
-  await waitForPhase(handle, 'awaiting-operator');
+  // A retry cannot apply: the run takes the decision, re-issues nothing and keeps waiting.
+  await handle.signal(retrySignal, { by: 'ops' });
+  await eventually(async () => {
+    const status = await handle.query(statusQuery);
+    return status.decision?.action === 'retry' && status.phase === 'awaiting-operator' ? status : undefined;
+  }, 'the retry to be taken and refused');
   await handle.signal(resolveSignal, { note: 'emailed by hand' });
-  expect((await stack.result(handle)).outcome).toBe('resolved');
+  const result = await stack.result(handle);
+  expect(result.outcome).toBe('resolved');
+  expect(result.attempts).toHaveLength(0);
+  // Still the one escalation: a refused retry pages nobody again.
+  expect(result.escalations).toHaveLength(1);
   await recordHistory('notification-escalated-resolved', handle);
 });
 
@@ -229,16 +238,43 @@ test('the deadline bounds automatic retries', async () => {
 });
 
 test('a failure AWS marked not retryable escalates unless the policy says otherwise', async () => {
-  const flagged = await stack.start(
+  const plainRetry = (retryable: boolean) =>
     failureEvent({
       ruleId: SEED.rules.followUpTask,
       reasonCode: 'ThrottlingException',
-      additionalInfo: JSON.stringify({ retryable: false, retryDelay: 10 }),
-    }),
-  );
-  // The shipped `transient` policy sets retryEvenIfNotRetryable: throttling is transient by definition.
-  expect((await stack.result(flagged)).outcome).toBe('recovered');
+      error: 'scenario:plain-retry',
+      additionalInfo: JSON.stringify({ retryable, retryDelay: 10 }),
+    });
+  // The same policy retries the failure AWS calls retryable...
+  const retryable = await stack.result(await stack.start(plainRetry(true)));
+  expect(retryable).toMatchObject({ outcome: 'recovered', policy: { name: 'test-plain-retry' } });
+  expect(retryable.attempts).toHaveLength(1);
 
+  // ...and escalates the one it flags not retryable, without a single re-issue.
+  const flaggedRun = await stack.start(plainRetry(false));
+  await waitForPhase(flaggedRun, 'awaiting-operator');
+  await flaggedRun.signal(resolveSignal, {});
+  const notRetried = await stack.result(flaggedRun);
+  expect(notRetried.policy?.name).toBe('test-plain-retry');
+  expect(notRetried.attempts).toHaveLength(0);
+  expect(notRetried.escalations[0]!.reason).toMatch(
+    /AWS marked the ThrottlingException failure as not retryable/,
+  );
+
+  // The shipped `transient` policy sets retryEvenIfNotRetryable: throttling is transient by definition.
+  const transient = await stack.result(
+    await stack.start(
+      failureEvent({
+        ruleId: SEED.rules.followUpTask,
+        reasonCode: 'ThrottlingException',
+        additionalInfo: JSON.stringify({ retryable: false, retryDelay: 10 }),
+      }),
+    ),
+  );
+  expect(transient).toMatchObject({ outcome: 'recovered', policy: { name: 'transient' } });
+});
+
+test('the 12-task chain limit escalates without a re-issue', async () => {
   const chain = await stack.start(
     failureEvent({
       reasonCode: 'ServiceQuotaExceededException',
