@@ -18,7 +18,15 @@ import {
   RemediationPhase,
 } from '../../workflows/search-attributes';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
-import { createTestIngress, runExists, useTestIngress, waitForCount, type TestIngress } from './harness';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+import {
+  createTestIngress,
+  runExists,
+  useTestIngress,
+  waitForCount,
+  type HttpAnswer,
+  type TestIngress,
+} from './harness';
 
 const ctx = useTestIngress();
 
@@ -307,12 +315,77 @@ describe('Temporal unreachable', () => {
     expect(response.json()).toEqual({ status: 'not ready', temporal: 'unreachable' });
   });
 
-  test('the event is accepted once Temporal is back: EventBridge resends the same body', async () => {
-    const event = failureEvent();
-    expect((await dead.post(event)).statusCode).toBe(503);
-    expect((await ctx.ingress.post(event)).json()).toMatchObject({ status: 'started' });
+  test('503 wins over 400 in a mixed array: the whole request is retried, the invalid one refused again', async () => {
+    const response = await dead.post([failureEvent(), { ...failureEvent(), source: 'aws.s3' }]);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.json().results).toMatchObject([
+      { status: 'failed', reason: 'temporal-unavailable' },
+      { status: 'rejected', reason: 'invalid' },
+    ]);
   });
 });
+
+test('the same ingress accepts the event once Temporal is back: EventBridge resends the same body', async () => {
+  const [host, port] = ctx.temporal.address.split(':') as [string, string];
+  const proxy = await startTcpProxy({ host, port: Number(port) });
+  const connection = Connection.lazy({ address: proxy.address });
+  const client = new Client({ connection, namespace: ctx.temporal.namespace });
+  const ingress = await createTestIngress(ctx.temporal, { client, startTimeoutMs: 1000 });
+  try {
+    expect((await ingress.post(failureEvent())).statusCode).toBe(202);
+    await proxy.down();
+    const event = failureEvent();
+    expect((await ingress.post(event)).statusCode).toBe(503);
+    expect(await runExists(ctx.temporal.client, remediationWorkflowId(event.id))).toBe(false);
+    await proxy.up();
+    // EventBridge retries with backoff; the client reconnects on its own.
+    const accepted = await eventuallyAnswered(() => ingress.post(event), 202);
+    expect(accepted.json()).toMatchObject({ status: 'started' });
+    expect((await ingress.post(event)).json()).toMatchObject({ status: 'duplicate' });
+  } finally {
+    await ingress.close();
+    await connection.close();
+    await proxy.close();
+  }
+}, 60_000);
+
+describe('Temporal refuses the start for a reason of its own (here: a namespace that does not exist)', () => {
+  let client: Client;
+  let refusing: TestIngress;
+
+  beforeAll(async () => {
+    client = new Client({ connection: ctx.temporal.client.connection, namespace: `missing-${randomUUID()}` });
+    refusing = await createTestIngress(ctx.temporal, { client });
+  });
+  afterAll(() => refusing.close());
+
+  test('a valid event gets 500 (retried: the event was fine), with no internal message in the body', async () => {
+    const response = await refusing.post(failureEvent());
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({ status: 'failed', reason: 'temporal-error' });
+    expect(response.body).not.toMatch(/namespace/i);
+    expect(response.headers.get('retry-after')).toBeNull();
+  });
+
+  test('500 wins over 400 in a mixed array', async () => {
+    const response = await refusing.post([{ ...failureEvent(), id: '' }, failureEvent()]);
+    expect(response.statusCode).toBe(500);
+    expect(response.json().results).toMatchObject([
+      { status: 'rejected', reason: 'invalid' },
+      { status: 'failed', reason: 'temporal-error' },
+    ]);
+  });
+});
+
+async function eventuallyAnswered(post: () => Promise<HttpAnswer>, status: number): Promise<HttpAnswer> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const answer = await post();
+    if (answer.statusCode === status || Date.now() > until) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 test('WorkflowNotFoundError is what an unknown run looks like (the helper relies on it)', async () => {
   await expect(
