@@ -122,12 +122,21 @@ test('metrics source: a 30-event storm on quota 3 drains with one task per run a
 }, 120_000);
 
 test('probe source (no metrics): AIMD admission drains the same storm without passing the quota', async () => {
+  const metricReads = async () =>
+    (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts.GetCurrentMetricData?.total ?? 0;
+  const readsBefore = await metricReads();
   const { events, handles, before } = await storm(probeInstance);
   await expectEveryRunRecoveredOnce(
     probeInstance,
     handles,
     events.map((e) => e.id),
   );
+  // The probe source really probed: not one metrics read, and the gate says so.
+  expect((await metricReads()) - readsBefore).toBe(0);
+  const gate = stack.temporal.client.workflow.getHandle(capacityGateWorkflowId(probeInstance.instanceId));
+  const gateStatus = await gate.query(capacityGateStatusQuery);
+  expect(gateStatus).toMatchObject({ source: { source: 'probe' }, created: EVENTS });
+  expect(gateStatus.lastOpenTasks).toBeUndefined();
   const after = (await stack.simulator.admin.state({ tasks: 'none' })).requestCounts.StartTaskContact!;
   const calls = after.total - (before?.total ?? 0);
   // Probing spends some calls finding the edge, but nowhere near a per-run retry loop.
