@@ -53,6 +53,20 @@ export function classifyReissueFailure(error: ErrorSummary): { verdict: ReissueV
   return { verdict: 'escalate', why: `${error.name} needs a person (configuration, permissions or input)` };
 }
 
+/**
+ * The least a retry may wait: AWS's `retryDelay` from the event and the latest error's own hint
+ * (Retry-After), whichever is longer — a backoff shorter than either only earns another refusal.
+ */
+export function retryHintMs(
+  eventRetryDelayMs: number | undefined,
+  lastError: Pick<ErrorSummary, 'retryAfterMs'> | undefined,
+): number | undefined {
+  const hints = [eventRetryDelayMs, lastError?.retryAfterMs].filter(
+    (h): h is number => typeof h === 'number',
+  );
+  return hints.length ? Math.max(...hints) : undefined;
+}
+
 /** An activity failure as the run records it. */
 export function summarizeFailure(err: unknown): ErrorSummary {
   const cause = err instanceof ActivityFailure ? err.cause : err;

@@ -32,7 +32,7 @@ import {
   type RemediationStatus,
 } from './definitions';
 import { newEscalationRecord, notifyChannels } from './escalation';
-import { classifyReissueFailure } from './failures';
+import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
 import { Reissuer } from './reissue';
@@ -161,10 +161,7 @@ class Remediation {
 
   /** Never sooner than AWS's own retryDelay or the latest error's hint. */
   private retryHintMs(): number | undefined {
-    const hints = [this.info.retryDelay, this.status.lastError?.retryAfterMs].filter(
-      (h): h is number => typeof h === 'number',
-    );
-    return hints.length ? Math.max(...hints) : undefined;
+    return retryHintMs(this.info.retryDelay, this.status.lastError);
   }
 
   private lastErrorText(): string {

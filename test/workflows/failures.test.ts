@@ -4,7 +4,7 @@
  * recorded by earlier workers (details without `fault`), which must keep their old verdicts.
  */
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure } from '@temporalio/common';
-import { classifyReissueFailure, summarizeFailure } from '../../workflows/failures';
+import { classifyReissueFailure, retryHintMs, summarizeFailure } from '../../workflows/failures';
 import type { ErrorSummary } from '../../workflows/definitions';
 
 const activityFailure = (cause: Error) =>
@@ -104,5 +104,25 @@ describe('classifyReissueFailure', () => {
     const result = classifyReissueFailure({ message: '', ...error });
     expect(result.verdict).toBe(verdict);
     expect(result.why).toMatch(why);
+  });
+});
+
+describe('retryHintMs: the floor under every retry delay', () => {
+  test.each<[number | undefined, number | undefined, number | undefined]>([
+    [undefined, undefined, undefined],
+    [2000, undefined, 2000],
+    [undefined, 1500, 1500],
+    // The latest error asks for longer than the event did: its hint wins...
+    [1000, 3000, 3000],
+    // ...and a shorter one never lowers AWS's retryDelay.
+    [5000, 200, 5000],
+    [0, 0, 0],
+  ])('retryDelay %p, latest error Retry-After %p → %p', (retryDelay, retryAfterMs, floor) => {
+    const lastError = retryAfterMs === undefined ? undefined : { retryAfterMs };
+    expect(retryHintMs(retryDelay, lastError)).toBe(floor);
+  });
+
+  test('no latest error: only the event decides', () => {
+    expect(retryHintMs(750, undefined)).toBe(750);
   });
 });
