@@ -1,14 +1,23 @@
 /**
- * Escalation channels: tell people a remediation needs them. Every failure here is an ordinary
- * (retryable) error on purpose: the workflow retries a channel until it delivers or an operator
- * answers, so an escalation is never silently lost.
+ * Escalation channels: tell people a remediation needs them. A failure that may pass (an outage,
+ * throttling, a 5xx) is an ordinary retryable error: the workflow retries the channel until it
+ * delivers or an operator answers. A channel that can never deliver as configured fails at once
+ * (./channel-failures.ts), so the run falls back and still starts its operator wait. Every
+ * delivery carries an idempotency key that is the same on each retry, and fits its channel.
  */
-import { createHash } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { StartTaskContactCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ChannelConfig } from '../policies/types';
+import {
+  channelMisconfigured,
+  isAwsConfigurationError,
+  isPermanentHttpStatus,
+  isRetryableEntryCode,
+} from './channel-failures';
+import { fitMessage, idempotencyKey } from './escalation-payload';
 import type { NotificationContent } from './rules';
 import { REMEDIATOR_EVENT_SOURCE } from './reissue';
 
@@ -29,17 +38,28 @@ export interface EscalationMessage {
   notification?: NotificationContent;
   /** How to answer: the signals the run accepts. */
   answer: string;
+  /** The same for every retry of this delivery: receivers drop copies by it. */
+  idempotencyKey: string;
+  /** Set when long texts were cut to fit the channel: what was left out, and where the whole is. */
+  trimmed?: string;
 }
 
 export interface NotifyInput {
   channel: ChannelConfig;
-  message: Omit<EscalationMessage, 'runUrl' | 'answer'>;
+  message: Omit<EscalationMessage, 'runUrl' | 'answer' | 'idempotencyKey' | 'trimmed'>;
 }
 
 export interface HttpPost {
   (
     url: string,
-    init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
+    init: {
+      method: 'POST';
+      headers: Record<string, string>;
+      body: string;
+      signal?: AbortSignal;
+      /** Redirects are answered, never followed: a redirect must not carry the secret elsewhere. */
+      redirect: 'manual';
+    },
   ): Promise<{
     ok: boolean;
     status: number;
@@ -78,82 +98,116 @@ function taskDescription(m: EscalationMessage): string {
   return lines.filter(Boolean).join('\n').slice(0, 4096);
 }
 
+/** Counts deliveries that failed for good, by channel (Prometheus, through the worker's meter). */
+function countMisconfigured(channel: ChannelConfig): void {
+  Context.current()
+    .metricMeter.createCounter(
+      'connect_remediator_escalation_channels_misconfigured_total',
+      '1',
+      'Escalation deliveries that failed at once because the channel cannot deliver as configured',
+    )
+    .add(1, { channel: channel.name, channel_type: channel.type });
+}
+
+/** Runs a delivery; an answer that configuration must fix becomes a non-retryable failure. */
+async function deliver(channel: ChannelConfig, send: () => Promise<string>): Promise<string> {
+  try {
+    return await send();
+  } catch (err) {
+    const failure = isAwsConfigurationError(err)
+      ? channelMisconfigured(channel.name, `${(err as Error).name}: ${(err as Error).message}`)
+      : err;
+    if (failure instanceof ApplicationFailure && failure.nonRetryable) countMisconfigured(channel);
+    throw failure;
+  }
+}
+
 export function createEscalationActivities(deps: EscalationDeps) {
   return {
     async notifyChannel({ channel, message: partial }: NotifyInput): Promise<string> {
-      const message: EscalationMessage = {
+      const runUrl = deps.runUrl(partial.workflowId);
+      const message = fitMessage<EscalationMessage>({
         ...partial,
-        runUrl: deps.runUrl(partial.workflowId),
+        runUrl,
         answer: answerHint(partial.workflowId),
-      };
-      switch (channel.type) {
-        case 'eventbridge': {
-          const response = await deps.eventBridge.send(
-            new PutEventsCommand({
-              Entries: [
-                {
-                  Source: channel.source ?? REMEDIATOR_EVENT_SOURCE,
-                  DetailType: ESCALATION_DETAIL_TYPE,
-                  EventBusName: channel.eventBusName,
-                  Resources: message.event.resources,
-                  Detail: JSON.stringify(message),
-                },
-              ],
-            }),
-          );
-          const entry = response.Entries?.[0];
-          if ((response.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
-            throw new Error(
-              `PutEvents to ${channel.eventBusName} rejected the escalation: ${entry?.ErrorCode} ${entry?.ErrorMessage}`,
+        idempotencyKey: idempotencyKey(partial.workflowId, partial.escalationNumber, channel.name),
+      });
+      return deliver(channel, async () => {
+        switch (channel.type) {
+          case 'eventbridge': {
+            const response = await deps.eventBridge.send(
+              new PutEventsCommand({
+                Entries: [
+                  {
+                    Source: channel.source ?? REMEDIATOR_EVENT_SOURCE,
+                    DetailType: ESCALATION_DETAIL_TYPE,
+                    EventBusName: channel.eventBusName,
+                    Resources: message.event.resources,
+                    Detail: JSON.stringify(message),
+                  },
+                ],
+              }),
             );
+            const entry = response.Entries?.[0];
+            if ((response.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+              const why = `PutEvents to ${channel.eventBusName} rejected the escalation: ${entry?.ErrorCode} ${entry?.ErrorMessage}`;
+              if (!isRetryableEntryCode(entry?.ErrorCode)) throw channelMisconfigured(channel.name, why);
+              throw new Error(why);
+            }
+            return `event ${entry.EventId} on bus ${channel.eventBusName}`;
           }
-          return `event ${entry.EventId} on bus ${channel.eventBusName}`;
-        }
-        case 'connect-task': {
-          const instanceId = channel.instanceId ?? instanceIdFromArn(message.event.detail.instanceArn) ?? '';
-          const token = createHash('sha256')
-            .update(`${message.workflowId}/${message.escalationNumber}/${channel.name}`)
-            .digest('hex');
-          const result = await deps.connect.send(
-            new StartTaskContactCommand({
-              InstanceId: instanceId,
-              ContactFlowId: channel.contactFlowId,
-              Name: `Remediate ${message.event.detail.actionType} failure: ${message.event.detail.reasonCode}`.slice(
-                0,
-                512,
-              ),
-              Description: taskDescription(message),
-              References: { 'Remediation run': { Type: 'URL', Value: message.runUrl } },
-              // One ops task per escalation and channel, even when this activity is retried.
-              ClientToken: token,
-            }),
-          );
-          return `task ${result.ContactId} in instance ${instanceId}`;
-        }
-        case 'webhook': {
-          const headers: Record<string, string> = { 'content-type': 'application/json' };
-          if (channel.secretEnv) {
-            const secret = deps.secret(channel.secretEnv);
-            if (!secret)
-              throw new Error(
-                `webhook ${channel.name}: environment variable ${channel.secretEnv} is not set`,
-              );
-            headers.authorization = `Bearer ${secret}`;
+          case 'connect-task': {
+            const instanceId =
+              channel.instanceId ?? instanceIdFromArn(message.event.detail.instanceArn) ?? '';
+            const result = await deps.connect.send(
+              new StartTaskContactCommand({
+                InstanceId: instanceId,
+                ContactFlowId: channel.contactFlowId,
+                Name: `Remediate ${message.event.detail.actionType} failure: ${message.event.detail.reasonCode}`.slice(
+                  0,
+                  512,
+                ),
+                Description: taskDescription(message),
+                References: { 'Remediation run': { Type: 'URL', Value: message.runUrl } },
+                // One ops task per escalation and channel, even when this activity is retried.
+                ClientToken: message.idempotencyKey,
+              }),
+            );
+            return `task ${result.ContactId} in instance ${instanceId}`;
           }
-          const response = await deps.http(channel.url, {
-            method: 'POST',
-            headers,
-            // `text` makes the payload readable as-is by Slack-style incoming webhooks.
-            body: JSON.stringify({ text: oneLineSummary(message), ...message }),
-            signal: AbortSignal.timeout(15_000),
-          });
-          if (!response.ok) {
-            const body = (await response.text()).slice(0, 200);
-            throw new Error(`webhook ${channel.name} answered HTTP ${response.status}: ${body}`);
+          case 'webhook': {
+            const headers: Record<string, string> = {
+              'content-type': 'application/json',
+              'idempotency-key': message.idempotencyKey,
+            };
+            if (channel.secretEnv) {
+              const secret = deps.secret(channel.secretEnv);
+              if (!secret) {
+                throw channelMisconfigured(
+                  channel.name,
+                  `environment variable ${channel.secretEnv} is not set on the worker (or not one channels may read)`,
+                );
+              }
+              headers.authorization = `Bearer ${secret}`;
+            }
+            const response = await deps.http(channel.url, {
+              method: 'POST',
+              headers,
+              // `text` makes the payload readable as-is by Slack-style incoming webhooks.
+              body: JSON.stringify({ text: oneLineSummary(message), ...message }),
+              signal: AbortSignal.timeout(15_000),
+              redirect: 'manual',
+            });
+            if (!response.ok) {
+              const body = (await response.text()).slice(0, 200);
+              const why = `webhook ${channel.name} answered HTTP ${response.status}${response.status < 400 ? ' (a redirect: not followed)' : ''}: ${body}`;
+              if (isPermanentHttpStatus(response.status)) throw channelMisconfigured(channel.name, why);
+              throw new Error(why);
+            }
+            return `webhook ${channel.name} answered HTTP ${response.status}`;
           }
-          return `webhook ${channel.name} answered HTTP ${response.status}`;
         }
-      }
+      });
     },
   };
 }

@@ -9,7 +9,7 @@ export function looksLikeSecretKey(key: string): boolean {
 }
 
 export const SECRET_ADVICE =
-  'secrets never go in the policy file: put the value in an environment variable and name it with secretEnv (e.g. secretEnv: ONCALL_TOKEN)';
+  'secrets never go in the policy file: put the value in an environment variable and name it with secretEnv (e.g. secretEnv: CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN)';
 
 function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i);

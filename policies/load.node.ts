@@ -2,14 +2,19 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parsePolicySet, type ParseResult } from './load';
+import { secretEnvAllowList } from './secret-env';
 
 /** Short sha256 of the file content: enough to tell versions apart in logs and run histories. */
 export function policyTextHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-export function parsePolicyText(text: string, fileName: string): ParseResult {
-  return parsePolicySet(text, fileName, { hash: policyTextHash(text) });
+/** Parses as this process's worker would: secret names allowed by its environment. */
+export function parsePolicyText(text: string, fileName: string, env = process.env): ParseResult {
+  return parsePolicySet(text, fileName, {
+    hash: policyTextHash(text),
+    secretEnvAllowList: secretEnvAllowList(env),
+  });
 }
 
 /** Reads and parses a policy file; a file that cannot be read is reported like any other error. */

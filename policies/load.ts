@@ -28,7 +28,11 @@ export const UNHASHED = 'unhashed';
 
 type ZodIssue = z.core.$ZodIssue;
 
-export function parsePolicySet(text: string, fileName: string, options: { hash?: string } = {}): ParseResult {
+export function parsePolicySet(
+  text: string,
+  fileName: string,
+  options: { hash?: string; secretEnvAllowList?: readonly string[] } = {},
+): ParseResult {
   const hash = options.hash ?? UNHASHED;
   const lines = new LineCounter();
   // merge: ops may share settings with anchors and `<<: *anchor`, as YAML files commonly do.
@@ -67,7 +71,7 @@ export function parsePolicySet(text: string, fileName: string, options: { hash?:
   const parsed = PolicyFileSchema.safeParse(data);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue))),
-    ...crossFieldIssues(data),
+    ...crossFieldIssues(data, { secretEnvAllowList: options.secretEnvAllowList ?? [] }),
   ];
   if (!parsed.success || issues.length) return failed(issues.map(located));
 

@@ -125,6 +125,7 @@ function resolveEntry(
     ),
     // Unknown names were reported by the semantic checks, so every name resolves here.
     escalateTo: channelNames.flatMap((name) => (channels[name] ? [channels[name]] : [])),
+    ...opt('fallback', defaults.fallbackChannel ? channels[defaults.fallbackChannel] : undefined),
     operatorWait,
     operatorWaitMs: durationMs(operatorWait),
     reissue: mergeReissue(defaults.reissue, entry.reissue),

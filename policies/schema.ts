@@ -309,6 +309,11 @@ export const DefaultsSchema = z
       retry: RetrySchema.optional(),
       deadline: deadline.optional(),
       escalateTo: channelRefs.optional(),
+      fallbackChannel: name('a channel name')
+        .describe(
+          'Notified when every channel of an escalation failed for good (access denied, a 4xx, a missing secret, an invalid flow); the run waits for an operator all the same.',
+        )
+        .optional(),
       operatorWait: operatorWait.optional(),
       retryEvenIfNotRetryable: retryEvenIfNotRetryable.optional(),
       capacity: CapacitySchema.optional(),
@@ -393,13 +398,15 @@ const WebhookChannelSchema = channel(
       .url({ protocol: /^https?$/, ...expected('an http(s) URL') })
       .describe('Where to POST. Credentials never go in the URL: use secretEnv.'),
     secretEnv: z
-      .string(expected('an environment variable name such as ONCALL_TOKEN'))
+      .string(expected('an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN'))
       .regex(
         ENV_VAR_PATTERN,
-        expected('an environment variable name such as ONCALL_TOKEN (not the secret itself)'),
+        expected(
+          'an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN (not the secret itself)',
+        ),
       )
       .describe(
-        'Name of the environment variable holding the bearer token (the token never goes in this file).',
+        "Name of the environment variable holding the bearer token (the token never goes in this file). It must start with CONNECT_REMEDIATOR_SECRET_ or be listed in the worker's CONNECT_REMEDIATOR_SECRET_VARS; a URL that is not https is refused (loopback aside).",
       )
       .optional(),
   },

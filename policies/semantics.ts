@@ -6,6 +6,8 @@
  */
 import type { PolicyIssue, PolicyPath } from './errors';
 import { closestMatch, looksLikeSecretKey, SECRET_ADVICE } from './hints';
+import { ENV_VAR_PATTERN } from './schema';
+import { isSecretEnvAllowed, secretEnvRefusal, sendsSecretInClear } from './secret-env';
 
 type Raw = Record<string, unknown>;
 
@@ -32,7 +34,10 @@ function duplicateNames(data: Raw): PolicyIssue[] {
 
 function channelReferences(data: Raw): PolicyIssue[] {
   const defined = isMap(data.channels) ? Object.keys(data.channels) : [];
-  const referencing: PolicyPath[] = [['defaults', 'escalateTo']];
+  const referencing: PolicyPath[] = [
+    ['defaults', 'escalateTo'],
+    ['defaults', 'fallbackChannel'],
+  ];
   policiesOf(data).forEach((_, index) => referencing.push(['policies', index, 'escalateTo']));
   const issues: PolicyIssue[] = [];
   for (const path of referencing) {
@@ -117,6 +122,31 @@ function secretsInUrls(data: Raw): PolicyIssue[] {
   });
 }
 
+/**
+ * Webhook secrets: only variables made for channels (see ./secret-env.ts), only over https, so a
+ * policy edit can neither read the worker's credentials nor send a token in clear text.
+ */
+function webhookSecrets(data: Raw, allowList: readonly string[]): PolicyIssue[] {
+  if (!isMap(data.channels)) return [];
+  return Object.entries(data.channels).flatMap(([name, channel]) => {
+    if (!isMap(channel) || typeof channel.secretEnv !== 'string') return [];
+    const issues: PolicyIssue[] = [];
+    // A value that is not a variable name at all was reported by the schema.
+    if (ENV_VAR_PATTERN.test(channel.secretEnv) && !isSecretEnvAllowed(channel.secretEnv, allowList)) {
+      issues.push({ path: ['channels', name, 'secretEnv'], message: secretEnvRefusal(channel.secretEnv) });
+    }
+    if (typeof channel.url === 'string' && sendsSecretInClear(channel.url)) {
+      issues.push({
+        path: ['channels', name, 'url'],
+        message:
+          'a webhook with a secret must use https: expected an https:// URL (plain http only to a ' +
+          'loopback address), so the bearer token is never sent in clear text',
+      });
+    }
+    return issues;
+  });
+}
+
 /** Secret-looking names in the free-form maps (task attributes and references). */
 function secretsInReissueMaps(data: Raw): PolicyIssue[] {
   const owners: PolicyPath[] = [['defaults', 'reissue']];
@@ -145,7 +175,12 @@ function valueAt(data: unknown, path: PolicyPath): unknown {
   return value;
 }
 
-export function crossFieldIssues(data: unknown): PolicyIssue[] {
+export interface CrossFieldOptions {
+  /** Names outside the secret prefix the worker's environment allows (CONNECT_REMEDIATOR_SECRET_VARS). */
+  secretEnvAllowList?: readonly string[];
+}
+
+export function crossFieldIssues(data: unknown, options: CrossFieldOptions = {}): PolicyIssue[] {
   if (!isMap(data)) return [];
   return [
     ...duplicateNames(data),
@@ -153,6 +188,7 @@ export function crossFieldIssues(data: unknown): PolicyIssue[] {
     ...catchAll(data),
     ...capacityWithoutWaiting(data),
     ...secretsInUrls(data),
+    ...webhookSecrets(data, options.secretEnvAllowList ?? []),
     ...secretsInReissueMaps(data),
   ];
 }

@@ -92,6 +92,8 @@ export interface ResolvedPolicy {
   retryNonRetryable: boolean;
   capacity?: CapacitySettings;
   escalateTo: ChannelConfig[];
+  /** Notified when every channel of an escalation failed for good (`defaults.fallbackChannel`). */
+  fallback?: ChannelConfig;
   /** How long an escalated run waits for an operator's retry / resolve / abandon. */
   operatorWait: string;
   /** `operatorWait` in milliseconds (set where the policy is resolved; absent in runs recorded before). */

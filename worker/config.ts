@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
+import { isSecretEnvAllowed, secretEnvAllowList } from '../policies/secret-env';
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
@@ -190,7 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.join(cacheHome, 'connect-remediator'),
     dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),
     logLevel: e.LOG_LEVEL ?? 'info',
-    secrets: (name) => env[name],
+    // Only channel secrets, whatever a policy names (the validator refuses the others up front).
+    secrets: (name) => (isSecretEnvAllowed(name, secretEnvAllowList(env)) ? env[name] : undefined),
   };
 }
 

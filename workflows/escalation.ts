@@ -1,7 +1,9 @@
 /**
  * The escalation fan-out: every channel of the policy is notified in parallel (EventBridge, a
- * Connect task, a webhook), each retried until it delivers. The remediation waits until at least
- * one got through (or an operator answered first), and stops the rest once a person has answered.
+ * Connect task, a webhook), each retried until it delivers — unless it cannot deliver as configured,
+ * then it fails at once. The remediation waits until at least one got through, every one failed for
+ * good (then the fallback channel is told), or an operator answered first; it stops the rest once
+ * a person has answered.
  */
 import {
   CancellationScope,
@@ -49,6 +51,10 @@ export interface EscalationRequest {
 export interface ChannelDeliveries {
   /** At least one channel delivered (or there are none): people know. */
   delivered(): boolean;
+  /** Every channel has finished, delivered or failed for good (none is retrying any more). */
+  settled(): boolean;
+  /** Notifies one more channel (the fallback) in the same escalation record; true once it delivered. */
+  add(channel: ChannelConfig): Promise<boolean>;
   /** Cancels the channels still retrying and waits for them to settle. */
   stop(): Promise<void>;
 }
@@ -101,33 +107,42 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
     ...(notification ? { notification } : {}),
   };
   const scope = new CancellationScope();
-  const deliveries = scope.run(() =>
-    Promise.all(
-      channels.map((channel, i) =>
-        notifyChannel
-          .executeWithOptions(
-            {
-              summary: `Escalate via ${channel.name} (${channel.type})`,
-              ...(withinBudgets ? channelQueue(channel) : {}),
-            },
-            [{ channel, message }],
-          )
-          .then(
-            (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
-            (err: unknown) => {
-              record.channels[i]!.detail = isCancellation(err)
-                ? 'cancelled: an operator answered first'
-                : summarizeFailure(err).message;
-            },
-          ),
-      ),
-    ),
-  );
+  const pending: Promise<unknown>[] = [];
+  let finished = 0;
+  const send = (channel: ChannelConfig, i: number) => {
+    const delivery = scope.run(() =>
+      notifyChannel
+        .executeWithOptions(
+          {
+            summary: `Escalate via ${channel.name} (${channel.type})`,
+            ...(withinBudgets ? channelQueue(channel) : {}),
+          },
+          [{ channel, message }],
+        )
+        .then(
+          (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
+          (err: unknown) => {
+            record.channels[i]!.detail = isCancellation(err)
+              ? 'cancelled: an operator answered first'
+              : summarizeFailure(err).message;
+          },
+        )
+        .finally(() => finished++),
+    );
+    pending.push(delivery);
+    return delivery.then(() => record.channels[i]!.ok);
+  };
+  channels.forEach((channel, i) => void send(channel, i));
   return {
     delivered: () => channels.length === 0 || record.channels.some((c) => c.ok),
+    settled: () => finished === pending.length,
+    add: (channel) => {
+      record.channels.push({ name: channel.name, type: channel.type, ok: false, detail: 'sending' });
+      return send(channel, record.channels.length - 1);
+    },
     stop: async () => {
       scope.cancel();
-      await deliveries;
+      await Promise.all(pending);
     },
   };
 }

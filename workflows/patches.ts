@@ -41,3 +41,11 @@ export const CAPACITY_GATE_V3 = 'capacity-gate-v3';
 
 /** Overflow chunks report to their gate by Update (see enqueueForCapacityUpdate). */
 export const OVERFLOW_REPORTS_BY_UPDATE = 'capacity-overflow-reports-by-update';
+
+/**
+ * Delivery that never hangs: a channel that cannot deliver as configured fails at once; when every
+ * channel of an escalation failed for good, the policy set's fallback channel is told, the run is
+ * marked (RemediationEscalationDelivery=failed, a Prometheus counter, current details) and its
+ * operator wait starts all the same.
+ */
+export const ESCALATION_FALLBACK = 'escalation-fallback';

@@ -12,7 +12,15 @@
  * Every wait is a durable timer and every side effect an activity, so a worker can die at any
  * point and another one picks the run up where it was.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  metricMeter,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
@@ -31,11 +39,13 @@ import {
   type RemediationResult,
   type RemediationStatus,
 } from './definitions';
-import { newEscalationRecord, notifyChannels } from './escalation';
+import { newEscalationRecord, notifyChannels, type ChannelDeliveries } from './escalation';
 import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
+import { ESCALATION_FALLBACK } from './patches';
 import { Reissuer } from './reissue';
+import { RemediationEscalationDelivery } from './search-attributes';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
 // Must succeed for the run to go on (the policy store is in memory): retried until it does, visibly.
@@ -83,6 +93,8 @@ class Remediation {
   private deadlineAt = 0;
   /** Operator decisions; they can arrive in any phase. */
   private readonly operator = new OperatorInbox();
+  /** An escalation of this run reached nobody through its policy's channels (see awaitDelivery). */
+  private undelivered = false;
 
   constructor(private readonly event: ConnectFailureEvent) {
     this.facts = matchFactsOf(event);
@@ -262,12 +274,57 @@ class Remediation {
       escalationNumber: this.escalations.length,
       status: this.status,
     });
-    // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
-    await condition(() => this.operator.decided || deliveries.delivered());
-    const answered = await this.waitForAnswer(reason);
+    if (patched(ESCALATION_FALLBACK)) {
+      await this.awaitDelivery(deliveries);
+    } else {
+      // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
+      await condition(() => this.operator.decided || deliveries.delivered());
+    }
+    const failedChannels = record.channels.filter((c) => !c.ok);
+    const answered = await this.waitForAnswer(
+      this.undelivered
+        ? `${reason}. NO CHANNEL DELIVERED: ${failedChannels.map((c) => `${c.name}: ${c.detail}`).join('; ')}` +
+            (this.policy.fallback ? ` (fallback ${this.policy.fallback.name} told)` : '')
+        : reason,
+    );
     // Channels still retrying are no longer needed once a person has answered (or the wait ran out).
     await deliveries.stop();
     return answered ? this.actOnDecision() : this.unanswered(reason);
+  }
+
+  /**
+   * Until a channel got through, nobody knows: the channels keep retrying what may pass. Channels
+   * that failed for good (every one of them) do not hold the run: the failure is made visible, the
+   * fallback channel is told (without waiting on it), and the operator wait starts.
+   */
+  private async awaitDelivery(deliveries: ChannelDeliveries): Promise<void> {
+    const done = () => this.operator.decided || deliveries.delivered() || deliveries.settled();
+    await condition(done);
+    if (this.operator.decided || deliveries.delivered()) {
+      if (this.undelivered) this.markDelivery('delivered');
+      return;
+    }
+    this.markDelivery('failed');
+    const fallback = this.policy.fallback;
+    if (!fallback || this.policy.escalateTo.some((c) => c.name === fallback.name)) return;
+    // Not awaited: a fallback that is itself retrying must not hold the operator wait back.
+    void deliveries.add(fallback).then((ok) => {
+      if (ok && this.undelivered) this.markDelivery('fallback');
+    });
+  }
+
+  private markDelivery(state: 'failed' | 'fallback' | 'delivered'): void {
+    this.undelivered = state !== 'delivered';
+    upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: state }]);
+    if (state === 'failed') {
+      metricMeter
+        .createCounter(
+          'connect_remediator_escalations_undelivered_total',
+          '1',
+          'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
+        )
+        .add(1, { policy: this.policy.name });
+    }
   }
 
   private async awaitOperator(reason: string): Promise<Step> {

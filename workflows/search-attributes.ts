@@ -15,6 +15,14 @@ export const ConnectRuleId = defineSearchAttributeKey('ConnectRuleId', SearchAtt
 export const ConnectInstanceId = defineSearchAttributeKey('ConnectInstanceId', SearchAttributeType.KEYWORD);
 export const RemediationPolicy = defineSearchAttributeKey('RemediationPolicy', SearchAttributeType.KEYWORD);
 export const RemediationPhase = defineSearchAttributeKey('RemediationPhase', SearchAttributeType.KEYWORD);
+/**
+ * Set when an escalation could not reach anyone through its policy's channels: `failed` (nobody
+ * was told), `fallback` (only the fallback channel was), `delivered` (a later escalation got through).
+ */
+export const RemediationEscalationDelivery = defineSearchAttributeKey(
+  'RemediationEscalationDelivery',
+  SearchAttributeType.KEYWORD,
+);
 
 export const REMEDIATION_SEARCH_ATTRIBUTES = [
   ConnectReasonCode,
@@ -24,6 +32,7 @@ export const REMEDIATION_SEARCH_ATTRIBUTES = [
   ConnectInstanceId,
   RemediationPolicy,
   RemediationPhase,
+  RemediationEscalationDelivery,
 ] as const;
 
 export const REMEDIATION_PHASES = [

@@ -12,18 +12,26 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** Status to answer with from now on. */
   respondWith(status: number): void;
+  /** Holds the answer to the next request back this long (a receiver that times out once). */
+  delayNext(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   let status = 200;
+  let nextDelayMs = 0;
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
       received.push({ headers: req.headers, body: JSON.parse(raw || '{}') as Record<string, unknown> });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'unavailable');
+      const delayMs = nextDelayMs;
+      nextDelayMs = 0;
+      const answer = () =>
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'unavailable');
+      if (delayMs > 0) setTimeout(answer, delayMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,6 +40,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${port}/hook`,
     received,
     respondWith: (s) => (status = s),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    delayNext: (ms) => (nextDelayMs = ms),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

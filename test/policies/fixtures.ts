@@ -37,7 +37,7 @@ export function validPolicyYaml(
     (options.defaults ?? 'defaults:\n  escalateTo: [ops-bus]\n').trimEnd(),
     'channels:',
     '  ops-bus: { type: eventbridge, eventBusName: connect-ops }',
-    '  on-call: { type: webhook, url: https://example.invalid/hook, secretEnv: ONCALL_TOKEN }',
+    '  on-call: { type: webhook, url: https://example.invalid/hook, secretEnv: CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN }',
     ...(options.channels ? [options.channels.trimEnd()] : []),
     'policies:',
     ...(options.policies ?? []),

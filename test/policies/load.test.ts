@@ -44,7 +44,7 @@ describe('the shipped policies/policies.yaml', () => {
       name: 'on-call',
       type: 'webhook',
       url: 'https://example.invalid/connect-remediator',
-      secretEnv: 'ONCALL_TOKEN',
+      secretEnv: 'CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN',
     });
     expect(set.channels['ops-task']?.type).toBe('connect-task');
   });
@@ -132,7 +132,12 @@ describe('resolving a policy', () => {
       }),
     );
     expect(set.policies[0]!.resolved.escalateTo).toEqual([
-      { name: 'on-call', type: 'webhook', url: 'https://example.invalid/hook', secretEnv: 'ONCALL_TOKEN' },
+      {
+        name: 'on-call',
+        type: 'webhook',
+        url: 'https://example.invalid/hook',
+        secretEnv: 'CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN',
+      },
     ]);
   });
 
@@ -203,6 +208,8 @@ describe('broken policy files', () => {
       'the file is empty',
       'looks like an inline secret',
       'expected 1 (the policy file format',
+      'is not a variable channels may read',
+      'a webhook with a secret must use https',
     ]) {
       expect(all).toContain(kind);
     }

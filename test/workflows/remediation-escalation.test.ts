@@ -10,6 +10,7 @@ import {
   testSpeedPolicies,
   type RemediationStack,
 } from '../helpers/remediation-stack';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { decodedText } from '../helpers/decoded-text';
 import { recordHistory } from '../helpers/histories';
@@ -19,6 +20,7 @@ const SECRET = 'oncall-secret-value-7f3a';
 let stack: RemediationStack;
 let hook: WebhookReceiver;
 let brokenHook: WebhookReceiver;
+let fallbackHook: WebhookReceiver;
 
 /** Scenario policies, chosen by a marker in the event's error text. */
 const scenario = (marker: string, policy: Record<string, unknown>) => ({
@@ -31,17 +33,28 @@ beforeAll(async () => {
   hook = await startWebhookReceiver();
   brokenHook = await startWebhookReceiver();
   brokenHook.respondWith(503);
+  fallbackHook = await startWebhookReceiver();
   stack = await startRemediationStack({
     name: 'escalation',
     policiesYaml: testSpeedPolicies({
       channels: {
-        'test-hook': { type: 'webhook', url: hook.url, secretEnv: 'TEST_ONCALL_TOKEN' },
+        'test-hook': { type: 'webhook', url: hook.url, secretEnv: 'CONNECT_REMEDIATOR_SECRET_TEST_ONCALL' },
         'broken-hook': { type: 'webhook', url: brokenHook.url },
         'ops-task': { type: 'connect-task', contactFlowId: SEED.contactFlows.opsEscalation },
+        'fallback-hook': { type: 'webhook', url: fallbackHook.url },
+        'unset-secret-hook': {
+          type: 'webhook',
+          url: hook.url,
+          secretEnv: 'CONNECT_REMEDIATOR_SECRET_NOBODY_SET_THIS',
+        },
       },
+      set: { 'defaults.fallbackChannel': 'fallback-hook' },
       prepend: [
         scenario('webhook', { then: 'escalate', escalateTo: ['test-hook', 'ops-task'] }),
         scenario('broken', { then: 'escalate', escalateTo: ['broken-hook'] }),
+        scenario('denied-bus', { then: 'escalate', escalateTo: ['ops-bus'] }),
+        scenario('unset-secret', { then: 'escalate', escalateTo: ['unset-secret-hook'] }),
+        scenario('flaky-hook', { then: 'escalate', escalateTo: ['test-hook'] }),
         scenario('short-wait', { then: 'escalate', operatorWait: '1s' }),
         scenario('ignore', { then: 'ignore' }),
         scenario('deadline', { then: 'retry', deadline: '300ms' }),
@@ -49,13 +62,16 @@ beforeAll(async () => {
         scenario('plain-retry', { then: 'retry' }),
       ],
     }),
-    depsOverride: { secret: (name) => (name === 'TEST_ONCALL_TOKEN' ? SECRET : undefined) },
+    depsOverride: {
+      secret: (name) => (name === 'CONNECT_REMEDIATOR_SECRET_TEST_ONCALL' ? SECRET : undefined),
+    },
   });
 });
 afterAll(async () => {
   await stack.stop();
   await hook.close();
   await brokenHook.close();
+  await fallbackHook.close();
 });
 
 async function escalationsOn(bus: string, workflowId: string) {
@@ -286,4 +302,82 @@ test('the 12-task chain limit escalates without a re-issue', async () => {
   const result = await stack.result(chain);
   expect(result.policy?.name).toBe('task-chain-limit');
   expect(result.attempts).toHaveLength(0);
+});
+
+describe('delivery that never hangs', () => {
+  const deliveryAttribute = async (handle: WorkflowHandle) =>
+    (await handle.describe()).searchAttributes.RemediationEscalationDelivery?.[0];
+
+  test('an ops bus that answers AccessDenied fails at once: the fallback channel delivers and the operator wait starts', async () => {
+    await stack.simulator.admin.injectFaults({
+      errors: [{ operation: 'PutEvents', error: 'AccessDeniedException', count: 1 }],
+    });
+    const handle = await stack.start(failureEvent({ error: 'scenario:denied-bus' }));
+    const status = await waitForPhase(handle, 'awaiting-operator');
+    expect(status.awaitingOperatorUntil).toBeDefined();
+    const [told] = await eventually(async () => {
+      const posts = fallbackHook.received.filter((r) => r.body.workflowId === handle.workflowId);
+      return posts.length ? posts : undefined;
+    }, 'the fallback channel');
+    expect(told!.headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      await eventually(
+        async () => ((await deliveryAttribute(handle)) === 'fallback' ? 'fallback' : undefined),
+        'the search attribute',
+      ),
+    ).toBe('fallback');
+    // The Web UI's current details say nobody was reached through the policy's channels.
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(/NO CHANNEL DELIVERED: ops-bus: .*AccessDeniedException/);
+
+    await handle.signal(resolveSignal, { note: 'seen in the fallback' });
+    const result = await stack.result(handle);
+    await recordHistory('escalation-failed-for-good-fallback-resolved', handle);
+    expect(result.escalations[0]!.channels).toEqual([
+      expect.objectContaining({
+        name: 'ops-bus',
+        ok: false,
+        detail: expect.stringMatching(/cannot deliver as configured/),
+      }),
+      expect.objectContaining({ name: 'fallback-hook', ok: true }),
+    ]);
+    // Failed for good: one call, not a retry loop.
+    const history = await handle.fetchHistory();
+    const notifyAttempts = (history.events ?? []).filter(
+      (e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1,
+    );
+    expect(notifyAttempts).toHaveLength(0);
+  });
+
+  test('a secret that is not set fails the webhook at once (the fallback is told), instead of retrying forever', async () => {
+    const handle = await stack.start(failureEvent({ error: 'scenario:unset-secret' }));
+    await waitForPhase(handle, 'awaiting-operator');
+    expect(
+      await eventually(
+        async () => ((await deliveryAttribute(handle)) === 'fallback' ? 'fallback' : undefined),
+        'the search attribute',
+      ),
+    ).toBe('fallback');
+    expect(hook.received.filter((r) => r.body.workflowId === handle.workflowId)).toHaveLength(0);
+    await handle.signal(resolveSignal, {});
+    const result = await stack.result(handle);
+    expect(result.escalations[0]!.channels[0]).toMatchObject({
+      name: 'unset-secret-hook',
+      ok: false,
+      detail: expect.stringMatching(/CONNECT_REMEDIATOR_SECRET_NOBODY_SET_THIS is not set/),
+    });
+  });
+
+  test('a webhook that times out once gets two posts with the same idempotency key', async () => {
+    hook.delayNext(20_000);
+    const handle = await stack.start(failureEvent({ error: 'scenario:flaky-hook' }));
+    await waitForPhase(handle, 'awaiting-operator', 60_000);
+    const posts = hook.received.filter((r) => r.body.workflowId === handle.workflowId);
+    expect(posts).toHaveLength(2);
+    expect(posts[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);
+    expect(posts[1]!.headers['idempotency-key']).toBe(posts[0]!.headers['idempotency-key']);
+    expect(posts[1]!.body.idempotencyKey).toBe(posts[0]!.headers['idempotency-key']);
+    await handle.signal(resolveSignal, {});
+    await stack.result(handle);
+  }, 90_000);
 });
