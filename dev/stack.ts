@@ -125,6 +125,12 @@ export async function startDevStack(
     );
     let sqsQueueUrl: string | undefined;
     if (options.sqs) {
+      // Creating queues is for the simulator only, never silently in someone's AWS account.
+      if (options.sqs === true && !aws.sqsEndpoint) {
+        throw new Error(
+          'dev --sqs without a queue URL creates its queues in the simulator: give --sqs <queue-url> to use AWS',
+        );
+      }
       const sqs = createSqsClient(aws);
       stack.add('SQS client', () => sqs.destroy());
       const path = await startDevSqsPath({

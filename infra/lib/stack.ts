@@ -24,7 +24,7 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FAILURE_EVENT_PATTERN } from './event-pattern';
-import { SQS_INGRESS_ACTIONS, WORKER_ACTIONS } from './permissions';
+import { DLQ_REPLAY_ACTIONS, SQS_INGRESS_ACTIONS, WORKER_ACTIONS } from './permissions';
 
 export type Delivery = 'http' | 'sqs';
 export const DELIVERIES: readonly Delivery[] = ['http', 'sqs'];
@@ -148,6 +148,13 @@ export class ConnectRemediatorStack extends Stack {
       ],
     });
 
+    const replayPolicy = new iam.ManagedPolicy(this, 'DlqReplayPolicy', {
+      description: 'connect-remediator dlq replay: re-submit the dead-lettered events (for operators)',
+      statements: [
+        new iam.PolicyStatement({ actions: [...DLQ_REPLAY_ACTIONS], resources: [deadLetterQueue.queueArn] }),
+      ],
+    });
+
     const deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueDepth', {
       alarmDescription:
         'Failure events are waiting in the dead-letter queue: fix the cause, then `connect-remediator dlq replay <queue url>`',
@@ -179,6 +186,7 @@ export class ConnectRemediatorStack extends Stack {
 
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
     new CfnOutput(this, 'WorkerPolicyArn', { value: workerPolicy.managedPolicyArn });
+    new CfnOutput(this, 'DlqReplayPolicyArn', { value: replayPolicy.managedPolicyArn });
     new CfnOutput(this, 'DeadLetterAlarmName', { value: deadLetterAlarm.alarmName });
     new CfnOutput(this, 'ConcurrentTasksAlarmName', { value: tasksAlarm.alarmName });
   }

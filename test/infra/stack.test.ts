@@ -172,6 +172,17 @@ describe('delivery=sqs (the default)', () => {
   });
 });
 
+describe.each(['sqs', 'http'])('delivery=%s, operators', (delivery) => {
+  const template = synth(delivery);
+
+  test("the replay policy grants exactly the README's dlq replay permissions, on the dead-letter queue only", () => {
+    expect(policyActions(template, 'DlqReplayPolicy')).toEqual(readmePermissions('dlq replay permission'));
+    expect(policyDocument(template, 'DlqReplayPolicy').Statement.map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': [dlqIdOf(template), 'Arn'] },
+    ]);
+  });
+});
+
 describe('delivery=http', () => {
   const template = synth('http');
 
@@ -196,7 +207,7 @@ describe('delivery=http', () => {
     expect(ruleOf(template).Targets).toEqual([
       expect.objectContaining({ Arn: { 'Fn::GetAtt': [destination.id, 'Arn'] } }),
     ]);
-    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 2); // worker, dlq replay: no SQS ingress
   });
 });
 
