@@ -5,8 +5,7 @@
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import { createIngressMetrics } from '../ingress/metrics';
-import { DEFAULT_SQS_SETTINGS, startSqsIngress } from '../ingress/sqs/consumer';
+import { createIngressMetrics, DEFAULT_SQS_SETTINGS, startSqsIngress } from '../ingress';
 import type { StartTarget } from '../ingress/start-remediation';
 import type { Logger } from '../worker/logger';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatValidationError } from '../../events/validate';
-import { replayDeadLetters, type ReplayItem, type ReplayReport } from '../../ingress/sqs/replay';
+import { replayDeadLetters, type ReplayItem, type ReplayReport } from '../../ingress';
 import { createSqsClient } from '../../worker/aws-clients';
 import { loadConfig } from '../../worker/config';
 import { withClient } from '../../worker/temporal-connection';

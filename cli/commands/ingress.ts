@@ -1,10 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '../../worker/config';
-import { startIngress, temporalReachable } from '../../ingress';
-import { createIngressMetrics } from '../../ingress/metrics';
-import { DEFAULT_SQS_SETTINGS, startSqsIngress } from '../../ingress/sqs/consumer';
-import { startStatusServer } from '../../ingress/sqs/status-server';
+import {
+  createIngressMetrics,
+  DEFAULT_SQS_SETTINGS,
+  startIngress,
+  startSqsIngress,
+  startStatusServer,
+  temporalReachable,
+} from '../../ingress';
 import { createSqsClient } from '../../worker/aws-clients';
 import { createLogger, type Logger } from '../../worker/logger';
 import { onShutdownSignals, Stack } from '../../worker/shutdown';

@@ -146,11 +146,7 @@ test('ingress --sqs starts runs from the queue, dead-letters a malformed event, 
   const taskQueue = uniqueTaskQueue('sqs-cli');
   const events = Array.from({ length: 3 }, () => failureEvent());
   const malformed = { ...failureEvent(), source: 'not.connect' };
-  await sendBodies(
-    sqs,
-    queueUrl,
-    [...events, malformed].map((e) => JSON.stringify(e)),
-  );
+  await sendBodies(sqs, queueUrl, [...[...events, malformed].map((e) => JSON.stringify(e)), 'not json']);
 
   const ingress = cli(['ingress', '--sqs', queueUrl, '--wait-seconds', '1'], taskQueue);
   await ingress.waitFor(new RegExp(`malformed events go to ${dlqUrl}`));
@@ -161,9 +157,15 @@ test('ingress --sqs starts runs from the queue, dead-letters a malformed event, 
   for (const event of events)
     expect(await runExists(temporal.client, remediationWorkflowId(event.id))).toBe(true);
   const dead = await receiveAll(sqs, dlqUrl);
-  expect(dead.map((m) => m.MessageAttributes?.ERROR_MESSAGE?.StringValue)).toEqual([
-    expect.stringContaining('$.source: expected "aws.connect"'),
-  ]);
+  const errors = Object.fromEntries(
+    dead.map((m) => [m.Body, m.MessageAttributes?.ERROR_MESSAGE?.StringValue]),
+  );
+  expect(errors).toEqual({
+    [JSON.stringify(malformed)]: expect.stringContaining('$.source: expected "aws.connect"'),
+    'not json': expect.stringMatching(
+      /^\$: expected an EventBridge event as a JSON object .*; found not JSON/,
+    ),
+  });
   const metrics = await (await fetch(`${statusUrl}/metrics`)).text();
   expect(metrics).toContain('connect_remediator_ingress_events_started_total 3');
 
