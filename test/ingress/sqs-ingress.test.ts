@@ -149,8 +149,9 @@ test('the same with Temporal unreachable for 20 seconds in the middle: nothing l
     20_000,
   );
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - cutAt))));
-  // Nothing was deleted while no run could start: the unsettled events are all still queued.
-  expect(await messagesIn(sqs, queueUrl)).toBeGreaterThanOrEqual(secondHalf.length);
+  // Nothing was deleted while no run could start: every valid event sent during the outage is still
+  // queued (only the malformed one may have gone, to the dead-letter queue).
+  expect(await messagesIn(sqs, queueUrl)).toBeGreaterThanOrEqual(secondHalf.length - 1);
   await proxy.restore();
 
   await expectOutcome(temporal.client, ingress, queueUrl, dlqUrl, taskQueue, load);
