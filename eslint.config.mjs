@@ -53,12 +53,13 @@ const EVERY_FOLDER = [
   'dev',
   'simulator',
   'bench',
+  'infra',
   'test',
 ];
 const except = (...allowed) => EVERY_FOLDER.filter((f) => !allowed.includes(f));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'test-output/', 'coverage/'] },
+  { ignores: ['node_modules/', '.data/', 'test-output/', 'coverage/', 'infra/cdk.out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -128,6 +129,11 @@ export default tseslint.config(
   ),
   mayNotImport(['cli/**/*.ts'], ['bench', 'test'], 'Nothing imports bench/ or test/.'),
   mayNotImport(['bench/**/*.ts'], ['cli', 'test'], 'Benchmarks use the engine, not the command line.'),
+  mayNotImport(
+    ['infra/**/*.ts'],
+    except('events', 'infra'),
+    'infra/ deploys the AWS side: it shares only the event model (events/) with the engine.',
+  ),
   {
     files: ['bin/**/*.js', 'jest.config.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCapacityCommand } from './commands/capacity';
 import { registerDevCommand } from './commands/dev';
+import { registerDlqCommand } from './commands/dlq';
 import { registerSimulatorCommand } from './commands/simulator';
 import { registerIngressCommand } from './commands/ingress';
 import { registerPoliciesCommand } from './commands/policies';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPoliciesCommand(program);
   registerRunsCommand(program);
   registerCapacityCommand(program);
+  registerDlqCommand(program);
   return program;
 }
 

@@ -9,6 +9,8 @@ import { describeCliSource, resolveTemporalCli } from './temporal-cli';
 import { startSimulator } from '../simulator';
 import type { Config } from '../worker/config';
 import { startIngress } from '../ingress';
+import { createSqsClient } from '../worker/aws-clients';
+import { startDevSqsPath } from './sqs-path';
 import { createLogger } from '../worker/logger';
 import { startRemediationWorker } from '../worker/remediation-worker';
 import { Stack } from '../worker/shutdown';
@@ -20,6 +22,8 @@ export interface DevStackHandle {
   webUiUrl?: string;
   ingressUrl: string;
   simulatorEndpoint?: string;
+  /** With the SQS path on: the queue the SQS ingress pulls from. */
+  sqsQueueUrl?: string;
   /** Resolves when the worker stops (shutdown requested or the worker failed). */
   workerDone: Promise<void>;
   stop(): Promise<void>;
@@ -30,6 +34,8 @@ export interface DevStackOptions {
   uiPort: number;
   /** Run the simulator and point the AWS clients at it (unless endpoints are configured). */
   simulator: boolean;
+  /** Also run the SQS ingress: true creates the dev queues (in the simulator), a string is a queue URL. */
+  sqs?: boolean | string;
 }
 
 export async function startDevStack(
@@ -80,7 +86,12 @@ export async function startDevStack(
       });
       stack.add('simulator', () => simulator.stop());
       simulatorEndpoint = simulator.endpoint;
-      aws = { ...config.aws, connectEndpoint: simulator.endpoint, eventBridgeEndpoint: simulator.endpoint };
+      aws = {
+        ...config.aws,
+        connectEndpoint: simulator.endpoint,
+        eventBridgeEndpoint: simulator.endpoint,
+        sqsEndpoint: config.aws.sqsEndpoint ?? simulator.endpoint,
+      };
       log(
         `Connect + EventBridge simulator on ${simulator.endpoint} (state: ${simulator.endpoint}/_sim/state)`,
       );
@@ -112,8 +123,30 @@ export async function startDevStack(
     log(
       `Ingress: POST ${ingress.url}/events (try: npx connect-remediator submit test/fixtures/events/seed-failure-event.json)`,
     );
+    let sqsQueueUrl: string | undefined;
+    if (options.sqs) {
+      // Creating queues is for the simulator only, never silently in someone's AWS account.
+      if (options.sqs === true && !aws.sqsEndpoint) {
+        throw new Error(
+          'dev --sqs without a queue URL creates its queues in the simulator: give --sqs <queue-url> to use AWS',
+        );
+      }
+      const sqs = createSqsClient(aws);
+      stack.add('SQS client', () => sqs.destroy());
+      const path = await startDevSqsPath({
+        sqs,
+        ...(typeof options.sqs === 'string' ? { queueUrl: options.sqs } : {}),
+        client,
+        target: temporal,
+        logger,
+      });
+      stack.add('SQS ingress', () => path.stop());
+      sqsQueueUrl = path.queueUrl;
+      log(`SQS ingress: pulling from ${path.queueUrl} (malformed events to ${path.deadLetterQueueUrl})`);
+    }
     log(`Temporal Web UI: ${temporal.webUiUrl}`);
     return {
+      sqsQueueUrl,
       temporalAddress: temporal.address,
       webUiUrl: temporal.webUiUrl,
       ingressUrl: ingress.url,

@@ -17,7 +17,8 @@ import { receivedSearchAttributes } from '../workflows/search-attributes';
 import { webUiRunUrl, type TemporalConfig } from '../worker/config';
 
 export type StartTarget = Pick<TemporalConfig, 'taskQueue' | 'namespace' | 'webUiUrl'>;
-export type ReceivedVia = 'ingress' | 'cli';
+/** `sqs`: the SQS ingress; `dlq-replay`: `connect-remediator dlq replay`. */
+export type ReceivedVia = 'ingress' | 'cli' | 'sqs' | 'dlq-replay';
 
 export interface StartOutcome {
   eventId: string;

@@ -1,6 +1,6 @@
 /**
- * The simulator's HTTP server: one port speaking Amazon Connect (REST-JSON), EventBridge (JSON 1.1)
- * and the `/_sim` admin API. Bodies are read as raw bytes and parsed by each operation, so malformed
+ * The simulator's HTTP server: one port speaking Amazon Connect (REST-JSON), EventBridge (JSON 1.1),
+ * SQS (JSON 1.0) and the `/_sim` admin API. Bodies are read as raw bytes and parsed by each operation, so malformed
  * JSON, wrong types, huge bodies and unknown paths all get the error AWS would send — never a crash.
  */
 import Fastify, {
@@ -15,6 +15,8 @@ import { AwsError, type AwsService } from './aws-errors';
 import { asAwsError, recordCall, type AwsRouteConfig } from './aws-operation';
 import { registerConnectRoutes } from './connect/routes';
 import { registerEventBridgeRoutes } from './eventbridge/routes';
+import { registerSqsRoutes } from './sqs/routes';
+import { SimulatedSqs } from './sqs/service';
 import { sendAwsError } from './protocol';
 import { validateConfigPatch } from './config';
 import { defaultSeed } from './seed';
@@ -49,6 +51,8 @@ export interface RunningSimulator {
   admin: SimulatorAdminClient;
   /** In-process access to the state, for tests that need more than the admin API. */
   state: SimulatorState;
+  /** In-process access to the simulated SQS queues. */
+  sqs: SimulatedSqs;
   stop(): Promise<void>;
 }
 
@@ -59,7 +63,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     validateConfigPatch(options.config ?? {}),
     options.now,
   );
-  const app = buildSimulatorApp(state, options.log);
+  const sqs = new SimulatedSqs();
+  const app = buildSimulatorApp(state, options.log, sqs);
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
@@ -70,11 +75,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     admin: new SimulatorAdminClient(endpoint),
     state,
+    sqs,
     stop: () => (stopped ??= app.close()),
   };
 }
 
-export function buildSimulatorApp(state: SimulatorState, log?: (line: string) => void): FastifyInstance {
+export function buildSimulatorApp(
+  state: SimulatorState,
+  log?: (line: string) => void,
+  sqs: SimulatedSqs = new SimulatedSqs(),
+): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
@@ -88,6 +98,7 @@ export function buildSimulatorApp(state: SimulatorState, log?: (line: string) =>
 
   registerConnectRoutes(app, state, log);
   registerEventBridgeRoutes(app, state, log);
+  registerSqsRoutes(app, sqs, log);
   registerAdminRoutes(app, state);
 
   app.setErrorHandler((error, request, reply) =>

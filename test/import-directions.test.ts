@@ -83,6 +83,12 @@ const REFUSED: [string, string, string, RegExp][] = [
   ],
   ['nothing imports bench/', 'cli/x.ts', "import { run } from '../bench/ingest';", /Nothing imports bench\//],
   [
+    'infra shares only the event model with the engine',
+    'infra/x.ts',
+    "import { loadConfig } from '../worker/config';",
+    /infra\/ deploys the AWS side: it shares only the event model/,
+  ],
+  [
     'no SDK internals anywhere',
     'worker/x.ts',
     "import { msToNumber } from '@temporalio/common/lib/time';",

@@ -1,10 +1,11 @@
 /**
- * Real AWS SDK clients. With CONNECT_ENDPOINT / EVENTBRIDGE_ENDPOINT set they talk to the simulator
+ * Real AWS SDK clients. With CONNECT_ENDPOINT / EVENTBRIDGE_ENDPOINT / SQS_ENDPOINT set they talk to the simulator
  * (dummy credentials, since it does not check signatures); otherwise to AWS with the SDK's default
  * credential chain.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from './config';
 
 const SIMULATOR_CREDENTIALS = { accessKeyId: 'simulator', secretAccessKey: 'simulator' };
@@ -28,4 +29,16 @@ export function createAwsClients(aws: Config['aws']) {
       : {}),
   });
   return { connect, eventBridge };
+}
+
+/**
+ * The SQS client of the SQS ingress and `dlq replay`. Unlike the worker's clients it keeps the SDK's
+ * retries: these calls are not inside a Temporal activity, and a failed delete only means a
+ * redelivery (a duplicate, which is a no-op).
+ */
+export function createSqsClient(aws: Config['aws']): SQSClient {
+  return new SQSClient({
+    region: aws.region,
+    ...(aws.sqsEndpoint ? { endpoint: aws.sqsEndpoint, credentials: SIMULATOR_CREDENTIALS } : {}),
+  });
 }

@@ -5,6 +5,13 @@ import { installTemporalRuntime, MetricsExporterError } from '../../worker/runti
 import { onShutdownSignals } from '../../worker/shutdown';
 import { parsePort } from '../options';
 
+interface DevOptions {
+  temporalPort: number;
+  uiPort: number;
+  simulator: boolean;
+  sqs?: boolean | string;
+}
+
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
@@ -14,7 +21,11 @@ export function registerDevCommand(program: Command): void {
     .option('--temporal-port <port>', 'dev server frontend port', parsePort, 7233)
     .option('--ui-port <port>', 'dev server Web UI port', parsePort, 8233)
     .option('--no-simulator', 'talk to real AWS instead of the local simulator')
-    .action(async (options: { temporalPort: number; uiPort: number; simulator: boolean }) => {
+    .option(
+      '--sqs [queue-url]',
+      'also pull events from SQS: the given queue, or (with the simulator) a new connect-remediator-events queue and its DLQ',
+    )
+    .action(async (options: DevOptions) => {
       const log = (line: string) => console.log(`[dev] ${line}`);
       const shutdown = onShutdownSignals(log);
       const config = loadConfig();
@@ -23,6 +34,7 @@ export function registerDevCommand(program: Command): void {
         frontendPort: options.temporalPort,
         uiPort: options.uiPort,
         simulator: options.simulator,
+        ...(options.sqs !== undefined ? { sqs: options.sqs } : {}),
       });
       try {
         if (shutdown.signal.aborted) return;

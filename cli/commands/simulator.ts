@@ -30,6 +30,7 @@ export function registerSimulatorCommand(program: Command): void {
             `Simulator listening on ${simulator.endpoint}`,
             'Point the engine at it with:',
             `  CONNECT_ENDPOINT=${simulator.endpoint} EVENTBRIDGE_ENDPOINT=${simulator.endpoint}`,
+            `  SQS_ENDPOINT=${simulator.endpoint}   (ingress --sqs, dlq replay)`,
             `State: ${simulator.endpoint}/_sim/state   Reset: POST ${simulator.endpoint}/_sim/reset`,
           ].join('\n'),
         );

@@ -1,53 +1,59 @@
 /**
- * A TCP proxy in front of a server (here: the Temporal dev server) that a test can take down and
- * bring back on the same address — Temporal going away and returning, as a client sees it, without
- * stopping the server every other test file shares.
+ * A TCP relay in front of a real server, so a test can make that server unreachable for a while
+ * (cut: refuse new connections, drop open ones) and bring it back on the same address — an outage
+ * as a client sees one, without stopping the server other test files share.
  */
 import net from 'node:net';
 
 export interface TcpProxy {
-  /** host:port clients connect to. */
+  /** host:port to connect to instead of the target. */
   address: string;
-  /** Refuses new connections and cuts the open ones. */
-  down(): Promise<void>;
-  /** Listens again on the same port. */
-  up(): Promise<void>;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: string): Promise<TcpProxy> {
+  const [targetHost, targetPort] = splitAddress(target);
   const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-
-  const listen = () =>
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, targetHost);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
-      const s = net.createServer((client) => {
-        const upstream = net.connect(target.port, target.host);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => socket.destroy());
-        }
-        client.pipe(upstream).pipe(client);
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-      });
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        port = (s.address() as net.AddressInfo).port;
-        server = s;
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
         resolve();
       });
     });
-
-  const down = async () => {
-    const s = server;
-    server = undefined;
-    for (const socket of sockets) socket.destroy();
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    address: `127.0.0.1:${port}`,
+    cut: closeServer,
+    restore: () => listen(port),
+    close: closeServer,
   };
+}
 
-  await listen();
-  return { address: `127.0.0.1:${port}`, down, up: listen, close: down };
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), Number(address.slice(at + 1))];
 }

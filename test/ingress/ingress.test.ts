@@ -327,18 +327,17 @@ describe('Temporal unreachable', () => {
 });
 
 test('the same ingress accepts the event once Temporal is back: EventBridge resends the same body', async () => {
-  const [host, port] = ctx.temporal.address.split(':') as [string, string];
-  const proxy = await startTcpProxy({ host, port: Number(port) });
+  const proxy = await startTcpProxy(ctx.temporal.address);
   const connection = Connection.lazy({ address: proxy.address });
   const client = new Client({ connection, namespace: ctx.temporal.namespace });
   const ingress = await createTestIngress(ctx.temporal, { client, startTimeoutMs: 1000 });
   try {
     expect((await ingress.post(failureEvent())).statusCode).toBe(202);
-    await proxy.down();
+    await proxy.cut();
     const event = failureEvent();
     expect((await ingress.post(event)).statusCode).toBe(503);
     expect(await runExists(ctx.temporal.client, remediationWorkflowId(event.id))).toBe(false);
-    await proxy.up();
+    await proxy.restore();
     // EventBridge retries with backoff; the client reconnects on its own.
     const accepted = await eventuallyAnswered(() => ingress.post(event), 202);
     expect(accepted.json()).toMatchObject({ status: 'started' });
