@@ -238,16 +238,4 @@ test('a failure AWS marked not retryable escalates unless the policy says otherw
   );
   // The shipped `transient` policy sets retryEvenIfNotRetryable: throttling is transient by definition.
   expect((await stack.result(flagged)).outcome).toBe('recovered');
-
-  const chain = await stack.start(
-    failureEvent({
-      reasonCode: 'ServiceQuotaExceededException',
-      error: 'Cannot create more than 12 tasks linked to the same PreviousContactId',
-    }),
-  );
-  await waitForPhase(chain, 'awaiting-operator');
-  await chain.signal(resolveSignal, {});
-  const result = await stack.result(chain);
-  expect(result.policy?.name).toBe('task-chain-limit');
-  expect(result.attempts).toHaveLength(0);
 });
