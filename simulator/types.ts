@@ -197,6 +197,9 @@ export interface StartTaskContactRequestRecord {
   RelatedContactId?: string;
   /** Epoch seconds, as the SDK sends it. */
   ScheduledTime?: number;
+  /** Kept as sent (the simulator acts on neither). */
+  SegmentAttributes?: Record<string, Record<string, unknown>>;
+  Attachments?: { FileName: string; S3Url: string }[];
 }
 
 export type TaskCompletion = 'lifetime' | 'admin' | 'StopContact';
