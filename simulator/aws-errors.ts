@@ -6,7 +6,7 @@
 
 import type { SimulatedOperation } from './types';
 
-export type AwsService = 'connect' | 'eventbridge';
+export type AwsService = 'connect' | 'eventbridge' | 'cloudwatch';
 
 interface ErrorInfo {
   status: number;
@@ -55,6 +55,28 @@ export const EVENTBRIDGE_ERRORS = {
   ValidationException: {
     status: 400,
     defaultMessage: 'The input fails to satisfy the constraints specified.',
+  },
+} satisfies Record<string, ErrorInfo>;
+
+/**
+ * Amazon CloudWatch (AWS JSON 1.0, query-compatible): GetMetricData models only InvalidNextToken;
+ * the rest are CloudWatch's common errors (answered for any operation), status 400 or 500.
+ */
+export const CLOUDWATCH_ERRORS = {
+  AccessDeniedException: {
+    status: 400,
+    defaultMessage: 'You do not have sufficient access to perform this action.',
+  },
+  InternalFailure: {
+    status: 500,
+    defaultMessage: 'The request processing has failed because of an unknown error, exception or failure.',
+  },
+  InvalidNextToken: { status: 400, defaultMessage: 'The next token specified is invalid.' },
+  ThrottlingException: { status: 400, defaultMessage: 'Rate exceeded' },
+  /** Query-compatible: CloudWatch's query protocol calls it ValidationError. */
+  ValidationException: {
+    status: 400,
+    defaultMessage: 'The input fails to satisfy the constraints specified by an AWS service.',
   },
 } satisfies Record<string, ErrorInfo>;
 
@@ -111,6 +133,13 @@ export const OPERATION_ERRORS: Record<SimulatedOperation, readonly string[]> = {
     'AccessDeniedException',
   ],
   PutEvents: ['InternalException', 'ThrottlingException', 'AccessDeniedException', 'ValidationException'],
+  GetMetricData: [
+    'InvalidNextToken',
+    'ThrottlingException',
+    'AccessDeniedException',
+    'InternalFailure',
+    'ValidationException',
+  ],
 };
 
 /** Errors of the wire protocol itself, which no fault injection needs to produce. */
@@ -123,6 +152,7 @@ const PROTOCOL_ERRORS: Record<string, number> = {
 const CATALOGS: Record<AwsService, Record<string, ErrorInfo>> = {
   connect: CONNECT_ERRORS,
   eventbridge: EVENTBRIDGE_ERRORS,
+  cloudwatch: CLOUDWATCH_ERRORS,
 };
 
 /** The errors an operation can answer, real or injected (OPERATION_ERRORS). */
@@ -171,3 +201,5 @@ export const connectError = (name: ConnectErrorName, message?: string) =>
   new AwsError('connect', name, message);
 export const eventBridgeError = (name: EventBridgeErrorName, message?: string) =>
   new AwsError('eventbridge', name, message);
+export const cloudWatchError = (name: keyof typeof CLOUDWATCH_ERRORS, message?: string) =>
+  new AwsError('cloudwatch', name, message);

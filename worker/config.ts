@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   AWS_REGION: optionalString,
   CONNECT_ENDPOINT: optionalString,
   EVENTBRIDGE_ENDPOINT: optionalString,
+  CLOUDWATCH_ENDPOINT: optionalString,
   SIMULATOR_PORT: port('SIMULATOR_PORT', 4566),
   WORKER_METRICS_HOST: metricsHost,
   WORKER_METRICS_PORT: metricsPort,
@@ -120,7 +121,12 @@ export interface Config {
   temporal: TemporalConfig;
   policiesFile: string;
   ingress: { host: string; port: number; apiKey?: string; apiKeyHeader: string };
-  aws: { region: string; connectEndpoint?: string; eventBridgeEndpoint?: string };
+  aws: {
+    region: string;
+    connectEndpoint?: string;
+    eventBridgeEndpoint?: string;
+    cloudWatchEndpoint?: string;
+  };
   simulator: { port: number };
   /** Prometheus metrics of the worker process; absent when WORKER_METRICS_PORT=off. */
   workerMetrics?: WorkerMetricsConfig;
@@ -178,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       region: e.AWS_REGION ?? 'us-east-1',
       connectEndpoint: e.CONNECT_ENDPOINT,
       eventBridgeEndpoint: e.EVENTBRIDGE_ENDPOINT,
+      ...(e.CLOUDWATCH_ENDPOINT ? { cloudWatchEndpoint: e.CLOUDWATCH_ENDPOINT } : {}),
     },
     simulator: { port: e.SIMULATOR_PORT },
     ...(e.WORKER_METRICS_PORT !== undefined

@@ -85,7 +85,9 @@ describe('the shipped policies', () => {
       grantsPerSecond: 1,
       then: 'escalate',
       source: 'metrics',
+      // quota: auto — read from CloudWatch when the run resolves it; AWS's default until then.
       quota: 2500,
+      quotaAuto: true,
     });
   });
 });

@@ -26,6 +26,11 @@ import {
   type GetCurrentMetricDataCommandInput,
   type StartTaskContactCommandInput,
 } from '@aws-sdk/client-connect';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type GetMetricDataCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SEED } from '../../simulator';
 import { errorInfo, OPERATION_ERRORS, type AwsService } from '../../simulator/aws-errors';
@@ -62,10 +67,11 @@ const readModel = (name: string) =>
 const MODELS: Record<AwsService, Model> = {
   connect: readModel('connect'),
   eventbridge: readModel('eventbridge'),
+  cloudwatch: readModel('cloudwatch'),
 };
 
 const serviceOf = (operation: SimulatedOperation): AwsService =>
-  operation === 'PutEvents' ? 'eventbridge' : 'connect';
+  operation === 'PutEvents' ? 'eventbridge' : operation === 'GetMetricData' ? 'cloudwatch' : 'connect';
 
 /** The status AWS sends for a modelled error: its @httpError, else 500 for a server fault, 400 otherwise. */
 function modelStatus(shape: Shape): number {
@@ -80,6 +86,14 @@ function modelStatus(shape: Shape): number {
 const FRONT_DOOR: Record<AwsService, Record<string, number | 'model'>> = {
   connect: { ThrottlingException: 'model', AccessDeniedException: 'model' },
   eventbridge: { ThrottlingException: 400, AccessDeniedException: 400, ValidationException: 400 },
+  // CloudWatch's Common Errors: ThrottlingException, AccessDeniedException, InternalFailure (500)
+  // and ValidationError, which the current SDK raises as ValidationException (its JSON name).
+  cloudwatch: {
+    ThrottlingException: 400,
+    AccessDeniedException: 400,
+    InternalFailure: 500,
+    ValidationException: 400,
+  },
 };
 
 /** The shape a dotted path leads to, from an operation's input: `References.{key}`, `Queues.[]`. */
@@ -109,6 +123,16 @@ function isRequired(model: Model, operation: string, fieldPath: string[]): boole
 // The simulator, through the real SDK clients
 
 const ctx = useSimulator({ config: { rateLimits: 'off' } });
+let cloudWatch: CloudWatchClient;
+beforeAll(() => {
+  cloudWatch = new CloudWatchClient({
+    endpoint: ctx.sim.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
+    maxAttempts: 1,
+  });
+});
+afterAll(() => cloudWatch.destroy());
 
 async function outcome(call: Promise<unknown>): Promise<SdkError | undefined> {
   try {
@@ -128,6 +152,7 @@ const REFUSALS: Record<SimulatedOperation, string> = {
   // DescribeRule's model lists no InvalidParameterException.
   DescribeRule: 'InvalidRequestException',
   PutEvents: 'ValidationException',
+  GetMetricData: 'ValidationException',
 };
 
 const taskInput = (patch: Partial<StartTaskContactCommandInput> = {}): StartTaskContactCommandInput => ({
@@ -142,6 +167,34 @@ const metricsInput = (patch: Partial<GetCurrentMetricDataCommandInput> = {}) => 
   CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE' as const, Unit: 'COUNT' as const }],
   ...patch,
 });
+/** The query the capacity gate makes: the instance's open tasks and their share of its quota. */
+const metricDataInput = (patch: Partial<GetMetricDataCommandInput> = {}): GetMetricDataCommandInput => ({
+  StartTime: new Date(Date.now() - 600_000),
+  EndTime: new Date(),
+  MetricDataQueries: [
+    {
+      Id: 'tasks',
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Connect',
+          MetricName: 'ConcurrentTasks',
+          Dimensions: [
+            { Name: 'InstanceId', Value: SEED.instanceId },
+            { Name: 'MetricGroup', Value: 'Tasks' },
+          ],
+        },
+        Period: 60,
+        Stat: 'Maximum',
+      },
+    },
+  ],
+  ...patch,
+});
+const metricQuery = (patch: Record<string, unknown>) =>
+  metricDataInput({
+    MetricDataQueries: [{ ...metricDataInput().MetricDataQueries![0]!, ...patch } as never],
+  });
+
 const entry = (patch: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry => ({
   Source: 'connect-remediator',
   DetailType: 'contract',
@@ -161,6 +214,7 @@ const CALLS: Record<SimulatedOperation, () => Promise<unknown>> = {
   GetCurrentMetricData: () => ctx.aws.connect.send(new GetCurrentMetricDataCommand(metricsInput())),
   ListQueues: () => ctx.aws.connect.send(new ListQueuesCommand({ InstanceId: SEED.instanceId })),
   PutEvents: () => ctx.aws.eventBridge.send(new PutEventsCommand({ Entries: [entry()] })),
+  GetMetricData: () => cloudWatch.send(new GetMetricDataCommand(metricDataInput())),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -476,6 +530,38 @@ const PROBES: FieldProbe[] = [
       ctx.aws.eventBridge.send(new PutEventsCommand({ Entries: [entry({ Resources: [v as string] })] })),
     sized: chars,
   },
+  {
+    operation: 'GetMetricData',
+    model: ['MetricDataQueries', '[]', 'Id'],
+    label: 'MetricDataQueries.0.Id',
+    send: (v) => cloudWatch.send(new GetMetricDataCommand(metricQuery({ Id: v }))),
+    sized: (n) => `q${'a'.repeat(Math.max(0, n - 1))}`.slice(0, n),
+  },
+  {
+    operation: 'GetMetricData',
+    model: ['MetricDataQueries', '[]', 'MetricStat', 'Period'],
+    label: 'Period',
+    send: (v) =>
+      cloudWatch.send(
+        new GetMetricDataCommand(
+          metricQuery({ MetricStat: { ...metricDataInput().MetricDataQueries![0]!.MetricStat!, Period: v } }),
+        ),
+      ),
+    sized: (n) => n,
+  },
+  {
+    operation: 'GetMetricData',
+    model: ['StartTime'],
+    label: 'StartTime',
+    send: (v) => cloudWatch.send(new GetMetricDataCommand(metricDataInput({ StartTime: v as Date }))),
+  },
+  {
+    operation: 'GetMetricData',
+    model: ['MetricDataQueries'],
+    label: 'MetricDataQueries',
+    send: (v) =>
+      cloudWatch.send(new GetMetricDataCommand(metricDataInput({ MetricDataQueries: v as never }))),
+  },
 ];
 
 /** A value the pattern refuses (patterns are matched whole, as AWS's validation does). */
@@ -562,6 +648,12 @@ describe('documented rules the model does not carry', () => {
     const error = await outcome(startTask({ References: over }));
     expect(error?.name).toBe('InvalidParameterException');
     expect(error?.message).toMatch(/at most 4096 UTF-8 bytes across all references, got 4097/);
+  });
+
+  test('a GetMetricData query id starts with a lowercase letter (the API reference; the model has no pattern)', async () => {
+    const error = await outcome(cloudWatch.send(new GetMetricDataCommand(metricQuery({ Id: 'Tasks' }))));
+    expect(error?.name).toBe('ValidationException');
+    expect(error?.message).toContain("Value at 'MetricDataQueries.0.Id' failed to satisfy constraint");
   });
 
   test('a DATE reference must be an epoch timestamp', async () => {
