@@ -656,6 +656,16 @@ describe('documented rules the model does not carry', () => {
     expect(error?.message).toContain("Value at 'MetricDataQueries.0.Id' failed to satisfy constraint");
   });
 
+  test('GetCurrentMetricData filters by queues or by routing profiles, never both (its API reference)', async () => {
+    const byProfile = metricsInput({ Filters: { RoutingProfiles: ['profile-1'], Channels: ['TASK'] } });
+    expect(await outcome(connect().send(new GetCurrentMetricDataCommand(byProfile)))).toBeUndefined();
+    const both = metricsInput({
+      Filters: { Queues: [SEED.queues.basic], RoutingProfiles: ['profile-1'], Channels: ['TASK'] },
+    });
+    const error = await outcome(connect().send(new GetCurrentMetricDataCommand(both)));
+    expect(error?.name).toBe('InvalidParameterException');
+  });
+
   test('a DATE reference must be an epoch timestamp', async () => {
     expect(
       await outcome(startTask({ References: { due: { Type: 'DATE', Value: '1767225600' } } })),
