@@ -92,8 +92,12 @@ export function awsFailureDetails(err: SdkServiceError): AwsFailureDetails {
   };
 }
 
-export function awsServiceFailure(operation: string, err: SdkServiceError): ApplicationFailure {
-  const details = awsFailureDetails(err);
+export function awsServiceFailure(
+  operation: string,
+  err: SdkServiceError,
+  request: Pick<AwsFailureDetails, 'previousContactId'> = {},
+): ApplicationFailure {
+  const details = { ...awsFailureDetails(err), ...(request.previousContactId ? request : {}) };
   return ApplicationFailure.create({
     type: err.name,
     message: `${operation}: ${err.message}`,
@@ -114,11 +118,16 @@ function noCredentialsFailure(operation: string, err: Error): ApplicationFailure
 }
 
 /** Runs an AWS call; AWS's answers become typed failures (see the header), the rest propagate. */
-export async function callAws<T>(operation: string, call: () => Promise<T>): Promise<T> {
+export async function callAws<T>(
+  operation: string,
+  call: () => Promise<T>,
+  /** What the request itself tells about AWS's possible answers (see AwsFailureDetails). */
+  request: Pick<AwsFailureDetails, 'previousContactId'> = {},
+): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (isAwsServiceError(err)) throw awsServiceFailure(operation, err);
+    if (isAwsServiceError(err)) throw awsServiceFailure(operation, err, request);
     if (err instanceof Error && err.name === NO_CREDENTIALS) throw noCredentialsFailure(operation, err);
     if ((activityAttempt() ?? 0) >= MAX_TRANSPORT_ATTEMPTS) throw unreachableFailure(operation, err);
     throw err;

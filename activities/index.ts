@@ -5,7 +5,10 @@
  * Each activity that calls AWS makes calls of one operation only, so the worker can serve it on
  * that operation's rate-limited task queue (AWS_OPERATION_ACTIVITIES below).
  */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ConnectClient } from '@aws-sdk/client-connect';
+import { log } from '@temporalio/activity';
+import { AppliedQuotaReader } from './applied-quota';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
 import type { AwsOperation } from '../policies/api-budgets';
@@ -25,6 +28,8 @@ import {
 export interface ActivityDeps {
   connect: ConnectClient;
   eventBridge: EventBridgeClient;
+  /** CloudWatch, for the instance's applied task quota (`quota: auto`); without it, the fallback. */
+  cloudWatch?: CloudWatchClient;
   policies: PolicySource;
   /** The gate is joined with signal-with-start, a client call; the worker names the gate. */
   temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
@@ -41,7 +46,12 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const rules = deps.rules ?? new RuleCache();
   return {
-    ...createPolicyActivities(deps.policies),
+    ...createPolicyActivities(
+      deps.policies,
+      deps.cloudWatch
+        ? new AppliedQuotaReader(deps.cloudWatch, { warn: (m, a) => log.warn(m, a) })
+        : undefined,
+    ),
     ...createReissueActivities(deps),
     ...createEscalationActivities(deps),
     ...createCapacityActivities(deps),

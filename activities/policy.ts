@@ -4,6 +4,7 @@
  * or break a running remediation, and replay never reads the file.
  */
 import { log } from '@temporalio/activity';
+import type { AppliedQuotaReader } from './applied-quota';
 import { withInstanceCapacity } from '../policies/instance-capacity';
 import { describeMiss, matchPolicy } from '../policies/match';
 import type { MatchFacts, ResolvedPolicy } from '../policies/types';
@@ -13,7 +14,29 @@ export interface PolicySource {
   current(): LoadedPolicySet;
 }
 
-export function createPolicyActivities(store: PolicySource) {
+/**
+ * `quota: auto` (metrics source): the instance's applied quota, read from CloudWatch, replaces the
+ * fallback. The run's policy hash then names the quota it read (`<set hash>+quota<n>`): a gate
+ * adopts a new hash's setting, so a quota raised by AWS support reaches a running gate as an
+ * edited policy set does.
+ */
+async function withAppliedQuota(
+  policy: ResolvedPolicy,
+  instanceId: string,
+  quotas: AppliedQuotaReader | undefined,
+): Promise<ResolvedPolicy> {
+  const capacity = policy.capacity;
+  if (!quotas || !capacity?.quotaAuto || capacity.source !== 'metrics') return policy;
+  const quota = await quotas.quotaOf(instanceId);
+  if (quota === undefined) return { ...policy, capacity: { ...capacity, quotaFrom: 'fallback' } };
+  return {
+    ...policy,
+    setHash: `${policy.setHash}+quota${quota}`,
+    capacity: { ...capacity, quota, quotaFrom: 'cloudwatch' },
+  };
+}
+
+export function createPolicyActivities(store: PolicySource, quotas?: AppliedQuotaReader) {
   return {
     async resolvePolicy(facts: MatchFacts): Promise<ResolvedPolicy> {
       const { set, file } = store.current();
@@ -23,7 +46,11 @@ export function createPolicyActivities(store: PolicySource) {
         setHash: set.hash,
         skipped: match.trace.map((miss) => `${miss.name}: ${miss.misses.map(describeMiss).join('; ')}`),
       });
-      return withInstanceCapacity(set, match.policy, facts.instanceId);
+      return withAppliedQuota(
+        withInstanceCapacity(set, match.policy, facts.instanceId),
+        facts.instanceId,
+        quotas,
+      );
     },
   };
 }

@@ -54,8 +54,21 @@ export function taskClientToken(eventId: string): string {
   return `remediate-${eventId}`.slice(0, 500);
 }
 
-const NAME_MAX = 512;
+/** StartTaskContact's limits (service model: Name 0–1,024, Description 0–4,096 characters). */
+const NAME_MAX = 1024;
 const DESCRIPTION_MAX = 4096;
+/** AWS: "You can have up to 4,096 UTF-8 bytes across all references for a contact." */
+export const REFERENCES_MAX_BYTES = 4096;
+export const RUN_REFERENCE = 'Remediation run';
+
+/** UTF-8 bytes of a contact's references: every key and every value. */
+export function referenceBytes(references: Record<string, Reference>): number {
+  let bytes = 0;
+  for (const [key, reference] of Object.entries(references)) {
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(reference.Value ?? '');
+  }
+  return bytes;
+}
 
 export interface ReissueDeps {
   connect: ConnectClient;
@@ -84,8 +97,19 @@ export function taskRequest(
       ([key, r]) => [key, { Type: r.type as Reference['Type'], Value: r.value }],
     ),
   );
-  // Link to the run on the task, so whoever works it can read its story.
-  references['Remediation run'] = { Type: 'URL', Value: runUrl };
+  // Link to the run on the task, so whoever works it can read its story — unless the rule's own
+  // references leave no room for it: the task matters more than the link, and AWS refuses a
+  // contact whose references pass the byte budget.
+  const run: Reference = { Type: 'URL', Value: runUrl };
+  const withRun = { ...references, [RUN_REFERENCE]: run };
+  if (referenceBytes(withRun) <= REFERENCES_MAX_BYTES) Object.assign(references, withRun);
+  else {
+    notes.push(
+      `"${RUN_REFERENCE}" reference left out: the task's references take ${referenceBytes(references)} ` +
+        `of the ${REFERENCES_MAX_BYTES} UTF-8 bytes AWS allows per contact, the run's link would need ` +
+        `${referenceBytes({ [RUN_REFERENCE]: run })} more`,
+    );
+  }
   return {
     request: {
       InstanceId: instanceId,
@@ -133,8 +157,10 @@ export function createReissueActivities(deps: ReissueDeps) {
     task: RuleActionDefinition['task'],
   ) {
     const { request, notes } = taskRequest(input, task, runUrlOfCaller());
-    const result = await callAws('StartTaskContact', () =>
-      deps.connect.send(new StartTaskContactCommand(request)),
+    const result = await callAws(
+      'StartTaskContact',
+      () => deps.connect.send(new StartTaskContactCommand(request)),
+      { previousContactId: request.PreviousContactId !== undefined },
     );
     return { resultId: result.ContactId ?? '', notes };
   }

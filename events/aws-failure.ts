@@ -16,4 +16,10 @@ export interface AwsFailureDetails {
   credentials?: boolean;
   /** No answer from AWS at all, attempt after attempt (network): infrastructure, not a verdict. */
   unreachable?: boolean;
+  /**
+   * The StartTaskContact request carried a PreviousContactId, so a ServiceQuotaExceededException
+   * may be the 12-tasks-per-chain limit. AWS documents no message text that tells the two quota
+   * errors apart: the request does.
+   */
+  previousContactId?: boolean;
 }

@@ -14,8 +14,8 @@ export const BUILTIN_RETRY: RetrySettings = {
 };
 
 /**
- * 2500 is AWS's default active-tasks quota per instance; it can only be raised, so assuming it is
- * safe (a raised quota just drains slower until ops write theirs into the policy).
+ * 2500 is AWS's default active-tasks quota per instance, the fallback of `quota: auto` when
+ * CloudWatch cannot tell the instance's applied quota (AWS support sets it per instance).
  */
 export const AWS_DEFAULT_ACTIVE_TASK_QUOTA = 2500;
 
@@ -28,6 +28,7 @@ export const BUILTIN_CAPACITY: CapacitySettings = {
   then: 'escalate',
   source: 'metrics',
   quota: AWS_DEFAULT_ACTIVE_TASK_QUOTA,
+  quotaAuto: true,
 };
 
 /**

@@ -121,9 +121,13 @@ function settingsSection(policy: ResolvedPolicy): string[] {
     ['retryEvenIfNotRetryable', String(policy.retryNonRetryable)],
   ];
   if (policy.capacity) {
-    const { maxWait, then, source, quota, priority, queues, settingsFrom } = policy.capacity;
+    const { maxWait, then, source, quota, quotaAuto, priority, queues, settingsFrom } = policy.capacity;
     const extras = [
-      quota === undefined ? '' : `, quota ${quota}`,
+      quota === undefined
+        ? ''
+        : quotaAuto
+          ? `, quota auto: read from CloudWatch, ${quota} when it cannot tell`
+          : `, quota ${quota}`,
       queues === undefined ? '' : `, ${queues.length} queue(s)`,
       priority === undefined ? '' : `, priority ${priority}`,
       settingsFrom && settingsFrom !== policy.name

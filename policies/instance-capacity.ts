@@ -25,14 +25,15 @@ export function withInstanceCapacity(
 ): ResolvedPolicy {
   const owner = capacitySettingsPolicy(set, instanceId);
   if (!policy.capacity || !owner?.capacity) return policy;
-  const { source, quota, queues } = owner.capacity;
-  const { quota: _quota, queues: _queues, ...own } = policy.capacity;
+  const { source, quota, quotaAuto, queues } = owner.capacity;
+  const { quota: _quota, quotaAuto: _quotaAuto, queues: _queues, ...own } = policy.capacity;
   return {
     ...policy,
     capacity: {
       ...own,
       source,
       ...(quota !== undefined ? { quota } : {}),
+      ...(quotaAuto ? { quotaAuto } : {}),
       ...(queues !== undefined ? { queues } : {}),
       settingsFrom: owner.name,
     },

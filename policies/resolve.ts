@@ -4,6 +4,7 @@
  * (no channel to escalate to, an initial interval above the maximum). Pure.
  */
 import {
+  AWS_DEFAULT_ACTIVE_TASK_QUOTA,
   BUILTIN_CAPACITY,
   BUILTIN_DEADLINE,
   BUILTIN_OPERATOR_WAIT,
@@ -100,7 +101,7 @@ function resolveEntry(
   const operatorWait = entry.operatorWait ?? defaults.operatorWait ?? BUILTIN_OPERATOR_WAIT;
   const capacity =
     entry.then === 'wait-for-capacity'
-      ? { ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity }
+      ? capacityQuota({ ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity })
       : undefined;
   const resolved: ResolvedPolicy = {
     name: entry.name,
@@ -168,4 +169,15 @@ export function resolvePolicySet(
     },
     issues,
   };
+}
+
+/** `quota: auto` becomes AWS's default as the fallback, marked to be read from CloudWatch. */
+function capacityQuota<T extends { quota?: number | 'auto'; quotaAuto?: boolean }>(
+  capacity: T,
+): Omit<T, 'quota' | 'quotaAuto'> & { quota?: number; quotaAuto?: boolean } {
+  const { quota, quotaAuto: _builtin, ...rest } = capacity;
+  if (quota === 'auto' || quota === undefined) {
+    return { ...rest, quota: AWS_DEFAULT_ACTIVE_TASK_QUOTA, quotaAuto: true };
+  }
+  return { ...rest, quota };
 }

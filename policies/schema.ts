@@ -211,10 +211,23 @@ export const CapacitySchema = z
       )
         .meta({ default: BUILTIN_CAPACITY.source })
         .optional(),
-      quota: positiveInt(
-        "The instance's active-tasks quota (used with source: metrics).",
-        1_000_000,
-      ).optional(),
+      quota: z
+        .union(
+          [
+            z.literal('auto'),
+            z
+              .number(expected('auto, or a positive integer'))
+              .int(expected('auto, or a positive integer'))
+              .min(1, expected('auto, or a positive integer'))
+              .max(1_000_000, expected('auto, or a positive integer up to 1000000')),
+          ],
+          expected('auto, or a positive integer'),
+        )
+        .describe(
+          "The instance's active-tasks quota (used with source: metrics): auto reads the quota AWS applied to the instance from CloudWatch (cloudwatch:GetMetricData; AWS's default 2500 when it cannot tell), a number pins it.",
+        )
+        .meta({ default: 'auto' })
+        .optional(),
       queues: z
         .array(text('a queue id'), expected('a list of queue ids'))
         .min(1, expected('at least one queue id'))

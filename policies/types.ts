@@ -26,8 +26,16 @@ export interface CapacitySettings {
   then: 'escalate' | 'retry';
   /** Where free capacity comes from: Connect's current metrics, or AIMD probing. */
   source: 'metrics' | 'probe';
-  /** Active-tasks quota of the instance (metrics source). */
+  /** Active-tasks quota of the instance (metrics source); with `quotaAuto`, the fallback. */
   quota?: number;
+  /**
+   * `quota: auto` (the default): the worker reads the instance's applied quota from CloudWatch
+   * when the policy is resolved (see activities/applied-quota.ts) and puts it in `quota`; `quota`
+   * holds AWS's default until then, and whenever CloudWatch cannot tell.
+   */
+  quotaAuto?: boolean;
+  /** Where a resolved `quota: auto` came from: CloudWatch, or the fallback. */
+  quotaFrom?: 'cloudwatch' | 'fallback';
   /** Queue ids to read metrics for (default: every queue of the instance, agent queues included). */
   queues?: string[];
   /** Higher is served first; FIFO among equals. */

@@ -4,7 +4,9 @@
  * `$metadata.httpStatusCode`, so both must match AWS exactly.
  */
 
-export type AwsService = 'connect' | 'eventbridge';
+import type { SimulatedOperation } from './types';
+
+export type AwsService = 'connect' | 'eventbridge' | 'cloudwatch';
 
 interface ErrorInfo {
   status: number;
@@ -21,28 +23,27 @@ export const CONNECT_ERRORS = {
     status: 410,
     defaultMessage: 'The contact with the specified ID is not active or does not exist.',
   },
-  IdempotencyException: { status: 409, defaultMessage: 'An entity with the same name already exists.' },
   InternalServiceException: {
     status: 500,
     defaultMessage: 'Request processing failed because of an error or failure with the service.',
+  },
+  InvalidActiveRegionException: {
+    status: 400,
+    defaultMessage: 'This operation is not supported in the current Region.',
   },
   InvalidParameterException: {
     status: 400,
     defaultMessage: 'One or more of the specified parameters are not valid.',
   },
   InvalidRequestException: { status: 400, defaultMessage: 'The request is not valid.' },
-  LimitExceededException: {
-    status: 429,
-    defaultMessage: 'The allowed limit for the resource has been exceeded.',
-  },
   ResourceNotFoundException: { status: 404, defaultMessage: 'The specified resource was not found.' },
   ServiceQuotaExceededException: { status: 402, defaultMessage: 'The service quota has been exceeded.' },
   ThrottlingException: { status: 429, defaultMessage: 'Rate exceeded' },
 } satisfies Record<string, ErrorInfo>;
 
 /**
- * Amazon EventBridge (JSON 1.1): PutEvents itself documents only InternalException (500); the rest
- * are EventBridge's common errors, which AWS sends with status 400.
+ * Amazon EventBridge (JSON 1.1): PutEvents itself models only InternalException (500); the rest
+ * are EventBridge's common errors (answered for any operation), which AWS sends with status 400.
  */
 export const EVENTBRIDGE_ERRORS = {
   AccessDeniedException: {
@@ -50,11 +51,6 @@ export const EVENTBRIDGE_ERRORS = {
     defaultMessage: 'You do not have sufficient access to perform this action.',
   },
   InternalException: { status: 500, defaultMessage: 'This exception occurs due to unexpected causes.' },
-  LimitExceededException: {
-    status: 400,
-    defaultMessage: 'The request failed because it would cause you to exceed a limit.',
-  },
-  ResourceNotFoundException: { status: 400, defaultMessage: 'An entity that you specified does not exist.' },
   ThrottlingException: { status: 400, defaultMessage: 'Rate exceeded' },
   ValidationException: {
     status: 400,
@@ -62,8 +58,89 @@ export const EVENTBRIDGE_ERRORS = {
   },
 } satisfies Record<string, ErrorInfo>;
 
+/**
+ * Amazon CloudWatch (AWS JSON 1.0, query-compatible): GetMetricData models only InvalidNextToken;
+ * the rest are CloudWatch's common errors (answered for any operation), status 400 or 500.
+ */
+export const CLOUDWATCH_ERRORS = {
+  AccessDeniedException: {
+    status: 400,
+    defaultMessage: 'You do not have sufficient access to perform this action.',
+  },
+  InternalFailure: {
+    status: 500,
+    defaultMessage: 'The request processing has failed because of an unknown error, exception or failure.',
+  },
+  InvalidNextToken: { status: 400, defaultMessage: 'The next token specified is invalid.' },
+  ThrottlingException: { status: 400, defaultMessage: 'Rate exceeded' },
+  /** Query-compatible: CloudWatch's query protocol calls it ValidationError. */
+  ValidationException: {
+    status: 400,
+    defaultMessage: 'The input fails to satisfy the constraints specified by an AWS service.',
+  },
+} satisfies Record<string, ErrorInfo>;
+
 export type ConnectErrorName = keyof typeof CONNECT_ERRORS;
 export type EventBridgeErrorName = keyof typeof EVENTBRIDGE_ERRORS;
+
+/**
+ * The errors each operation can answer, real or injected: the errors its service model lists for
+ * it, plus those AWS's front door answers for any operation (the services' Common Errors pages:
+ * throttling and IAM denial, and EventBridge's request validation). The contract test
+ * (test/simulator/aws-model-contract.test.ts) holds this table to AWS's models.
+ */
+export const OPERATION_ERRORS: Record<SimulatedOperation, readonly string[]> = {
+  StartTaskContact: [
+    'InvalidRequestException',
+    'InvalidParameterException',
+    'ResourceNotFoundException',
+    'ThrottlingException',
+    'ServiceQuotaExceededException',
+    'InternalServiceException',
+    'AccessDeniedException',
+  ],
+  StopContact: [
+    'InvalidRequestException',
+    'ContactNotFoundException',
+    'InvalidParameterException',
+    'ResourceNotFoundException',
+    'InternalServiceException',
+    'InvalidActiveRegionException',
+    'ThrottlingException',
+    'AccessDeniedException',
+  ],
+  DescribeRule: [
+    'InvalidRequestException',
+    'ResourceNotFoundException',
+    'InternalServiceException',
+    'ThrottlingException',
+    'AccessDeniedException',
+  ],
+  GetCurrentMetricData: [
+    'InvalidRequestException',
+    'InvalidParameterException',
+    'InternalServiceException',
+    'ThrottlingException',
+    'ResourceNotFoundException',
+    'AccessDeniedException',
+  ],
+  ListQueues: [
+    'InvalidRequestException',
+    'InvalidParameterException',
+    'ResourceNotFoundException',
+    'ThrottlingException',
+    'InternalServiceException',
+    'AccessDeniedException',
+  ],
+  PutEvents: ['InternalException', 'ThrottlingException', 'AccessDeniedException', 'ValidationException'],
+  GetMetricData: [
+    'InvalidNextToken',
+    'ThrottlingException',
+    'AccessDeniedException',
+    'InternalFailure',
+    'ValidationException',
+  ],
+};
 
 /** Errors of the wire protocol itself, which no fault injection needs to produce. */
 const PROTOCOL_ERRORS: Record<string, number> = {
@@ -75,10 +152,17 @@ const PROTOCOL_ERRORS: Record<string, number> = {
 const CATALOGS: Record<AwsService, Record<string, ErrorInfo>> = {
   connect: CONNECT_ERRORS,
   eventbridge: EVENTBRIDGE_ERRORS,
+  cloudwatch: CLOUDWATCH_ERRORS,
 };
 
-export function knownErrorNames(service: AwsService): string[] {
-  return Object.keys(CATALOGS[service]);
+/** The errors an operation can answer, real or injected (OPERATION_ERRORS). */
+export function operationErrorNames(operation: SimulatedOperation): readonly string[] {
+  return OPERATION_ERRORS[operation];
+}
+
+/** The status and default message AWS uses for an error of a service. */
+export function errorInfo(service: AwsService, errorName: string): ErrorInfo | undefined {
+  return CATALOGS[service][errorName];
 }
 
 /** An error to answer with, exactly as AWS would send it. */
@@ -117,3 +201,5 @@ export const connectError = (name: ConnectErrorName, message?: string) =>
   new AwsError('connect', name, message);
 export const eventBridgeError = (name: EventBridgeErrorName, message?: string) =>
   new AwsError('eventbridge', name, message);
+export const cloudWatchError = (name: keyof typeof CLOUDWATCH_ERRORS, message?: string) =>
+  new AwsError('cloudwatch', name, message);

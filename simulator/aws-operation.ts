@@ -16,6 +16,7 @@ export type OperationHandler = (request: FastifyRequest) => unknown;
 const INTERNAL_ERROR: Record<AwsService, string> = {
   connect: 'InternalServiceException',
   eventbridge: 'InternalException',
+  cloudwatch: 'InternalFailure',
 };
 
 /** Route config every AWS route carries, so errors raised before the handler still know their operation. */

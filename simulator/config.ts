@@ -11,7 +11,8 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   accountId: '123456789012',
   activeTaskQuota: 2500,
   linkedTasksLimit: 12,
-  taskLifetimeMs: null,
+  // Tasks expire 7 days after they start unless someone ends them (AWS's default expiry).
+  taskLifetimeMs: SEVEN_DAYS_MS,
   clientTokenTtlMs: SEVEN_DAYS_MS,
   requestLogSize: 1000,
   eventsPerBusLimit: 10_000,

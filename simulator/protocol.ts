@@ -11,6 +11,7 @@ import type { AwsError, AwsService } from './aws-errors';
 const CONTENT_TYPE: Record<AwsService, string> = {
   connect: 'application/json',
   eventbridge: 'application/x-amz-json-1.1',
+  cloudwatch: 'application/x-amz-json-1.0',
 };
 
 /** Bytes, not a string: fastify would append "; charset=utf-8" to a string's content type. */

@@ -21,7 +21,15 @@ export const CONNECT_RATE_LIMITS = {
   DescribeRule: { rate: 2, burst: 5 },
   GetCurrentMetricData: { rate: 5, burst: 8 },
   ListQueues: { rate: 2, burst: 5 },
-} as const satisfies Record<Exclude<SimulatedOperation, 'PutEvents'>, RateLimit>;
+} as const satisfies Record<Exclude<SimulatedOperation, 'PutEvents' | 'GetMetricData'>, RateLimit>;
+
+/**
+ * CloudWatch GetMetricData: 50 transactions per second by default (CloudWatch's service quotas,
+ * "GetMetricData"); AWS documents no burst, so one second's worth.
+ */
+export const CLOUDWATCH_RATE_LIMITS = {
+  GetMetricData: { rate: 50, burst: 50 },
+} as const satisfies Record<'GetMetricData', RateLimit>;
 
 /**
  * "PutEvents throttle limit in transactions per second" (Service Quotas code L-9B653E91), from the
@@ -57,7 +65,11 @@ export const PUT_EVENTS_TPS_ELSEWHERE = 400;
  */
 export function defaultRateLimits(region: string): RateLimits {
   const putEvents = PUT_EVENTS_TPS_BY_REGION[region] ?? PUT_EVENTS_TPS_ELSEWHERE;
-  return { ...CONNECT_RATE_LIMITS, PutEvents: { rate: putEvents, burst: putEvents } };
+  return {
+    ...CONNECT_RATE_LIMITS,
+    PutEvents: { rate: putEvents, burst: putEvents },
+    ...CLOUDWATCH_RATE_LIMITS,
+  };
 }
 
 /** Tokens for one operation: up to `burst`, refilled at `rate` per second, starting full. */

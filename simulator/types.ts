@@ -10,7 +10,9 @@ import { PUT_EVENTS_ENTRY_ERROR_CODES, type PutEventsEntryErrorCode } from '../e
 export type ConnectOperation =
   'StartTaskContact' | 'StopContact' | 'DescribeRule' | 'GetCurrentMetricData' | 'ListQueues';
 export type EventBridgeOperation = 'PutEvents';
-export type SimulatedOperation = ConnectOperation | EventBridgeOperation;
+/** CloudWatch: the AWS/Connect metrics that tell an instance's applied active-tasks quota. */
+export type CloudWatchOperation = 'GetMetricData';
+export type SimulatedOperation = ConnectOperation | EventBridgeOperation | CloudWatchOperation;
 
 export const CONNECT_OPERATIONS: readonly ConnectOperation[] = [
   'StartTaskContact',
@@ -20,9 +22,11 @@ export const CONNECT_OPERATIONS: readonly ConnectOperation[] = [
   'ListQueues',
 ];
 export const EVENTBRIDGE_OPERATIONS: readonly EventBridgeOperation[] = ['PutEvents'];
+export const CLOUDWATCH_OPERATIONS: readonly CloudWatchOperation[] = ['GetMetricData'];
 export const SIMULATED_OPERATIONS: readonly SimulatedOperation[] = [
   ...CONNECT_OPERATIONS,
   ...EVENTBRIDGE_OPERATIONS,
+  ...CLOUDWATCH_OPERATIONS,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -197,6 +201,9 @@ export interface StartTaskContactRequestRecord {
   RelatedContactId?: string;
   /** Epoch seconds, as the SDK sends it. */
   ScheduledTime?: number;
+  /** Kept as sent (the simulator acts on neither). */
+  SegmentAttributes?: Record<string, Record<string, unknown>>;
+  Attachments?: { FileName: string; S3Url: string }[];
 }
 
 export type TaskCompletion = 'lifetime' | 'admin' | 'StopContact';

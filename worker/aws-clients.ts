@@ -3,6 +3,7 @@
  * (dummy credentials, since it does not check signatures); otherwise to AWS with the SDK's default
  * credential chain.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -28,7 +29,15 @@ export function createAwsClients(aws: Config['aws']) {
       ? { endpoint: aws.eventBridgeEndpoint, credentials: SIMULATOR_CREDENTIALS }
       : {}),
   });
-  return { connect, eventBridge };
+  // The simulator serves CloudWatch's GetMetricData too: an overridden Connect endpoint (a
+  // simulator or local stack) is where the task-quota metrics come from unless CLOUDWATCH_ENDPOINT says.
+  const cloudWatchEndpoint = aws.cloudWatchEndpoint ?? aws.connectEndpoint;
+  const cloudWatch = new CloudWatchClient({
+    region: aws.region,
+    maxAttempts: MAX_ATTEMPTS,
+    ...(cloudWatchEndpoint ? { endpoint: cloudWatchEndpoint, credentials: SIMULATOR_CREDENTIALS } : {}),
+  });
+  return { connect, eventBridge, cloudWatch };
 }
 
 /**

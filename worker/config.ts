@@ -81,6 +81,7 @@ const EnvSchema = z.object({
   CONNECT_ENDPOINT: optionalString,
   EVENTBRIDGE_ENDPOINT: optionalString,
   SQS_ENDPOINT: optionalString,
+  CLOUDWATCH_ENDPOINT: optionalString,
   SIMULATOR_PORT: port('SIMULATOR_PORT', 4566),
   WORKER_METRICS_HOST: metricsHost,
   WORKER_METRICS_PORT: metricsPort,
@@ -122,7 +123,13 @@ export interface Config {
   temporal: TemporalConfig;
   policiesFile: string;
   ingress: { host: string; port: number; apiKey?: string; apiKeyHeader: string };
-  aws: { region: string; connectEndpoint?: string; eventBridgeEndpoint?: string; sqsEndpoint?: string };
+  aws: {
+    region: string;
+    connectEndpoint?: string;
+    eventBridgeEndpoint?: string;
+    sqsEndpoint?: string;
+    cloudWatchEndpoint?: string;
+  };
   simulator: { port: number };
   /** Prometheus metrics of the worker process; absent when WORKER_METRICS_PORT=off. */
   workerMetrics?: WorkerMetricsConfig;
@@ -181,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectEndpoint: e.CONNECT_ENDPOINT,
       eventBridgeEndpoint: e.EVENTBRIDGE_ENDPOINT,
       sqsEndpoint: e.SQS_ENDPOINT,
+      ...(e.CLOUDWATCH_ENDPOINT ? { cloudWatchEndpoint: e.CLOUDWATCH_ENDPOINT } : {}),
     },
     simulator: { port: e.SIMULATOR_PORT },
     ...(e.WORKER_METRICS_PORT !== undefined

@@ -43,6 +43,8 @@ export interface ErrorSummary {
   serverFault?: boolean;
   /** The worker's AWS credentials are missing, expired or not recognised. */
   credentials?: boolean;
+  /** The request carried a PreviousContactId (a quota error may be the 12-task chain limit). */
+  previousContactId?: boolean;
 }
 
 export interface AttemptRecord {

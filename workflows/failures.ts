@@ -38,8 +38,15 @@ export function classifyReissueFailure(error: ErrorSummary): { verdict: ReissueV
   if (error.throttled) return { verdict: 'retry', why: `AWS throttled the call (${error.name})` };
   if (TRANSIENT.has(error.name)) return { verdict: 'retry', why: `${error.name} is transient` };
   if (error.name === 'ServiceQuotaExceededException') {
-    // AWS documents two causes: the active-tasks quota, and 12 tasks sharing one PreviousContactId.
-    // Re-issues never set a PreviousContactId (the event carries no contact), so it is the quota.
+    // AWS documents two causes, the active-tasks quota and 12 tasks sharing one PreviousContactId,
+    // and no message text for either: only a request that carried a PreviousContactId can have hit
+    // the chain limit (re-issues never set one: the event carries no contact).
+    if (error.previousContactId) {
+      return {
+        verdict: 'escalate',
+        why: 'the request linked the task to a PreviousContactId: 12 tasks may already share it (waiting cannot help)',
+      };
+    }
     return { verdict: 'wait-for-capacity', why: 'the active-tasks quota is full' };
   }
   if (error.serverFault) {
@@ -84,6 +91,7 @@ export function summarizeFailure(err: unknown): ErrorSummary {
         ? { serverFault: true }
         : {}),
       ...(details.credentials ? { credentials: true } : {}),
+      ...(details.previousContactId ? { previousContactId: true } : {}),
       // A retryable failure without an AWS answer is one the activity retried and gave up on: the
       // request never reached AWS (refused connection, DNS, socket timeout).
       ...(details.unreachable || !(cause.nonRetryable || answered) ? { transport: true } : {}),

@@ -1,13 +1,8 @@
 /** Request schemas of the admin API (`/_sim`): every failure names the field and what was expected. */
 import { z } from 'zod';
-import { knownErrorNames } from '../aws-errors';
+import { operationErrorNames } from '../aws-errors';
 import { notAnObject } from '../validation';
-import {
-  EVENTBRIDGE_OPERATIONS,
-  PUT_EVENTS_ENTRY_ERROR_CODES,
-  SIMULATED_OPERATIONS,
-  type SimulatedOperation,
-} from '../types';
+import { PUT_EVENTS_ENTRY_ERROR_CODES, SIMULATED_OPERATIONS, type SimulatedOperation } from '../types';
 
 const Operation = z.enum(SIMULATED_OPERATIONS as [SimulatedOperation, ...SimulatedOperation[]], {
   error: `expected an operation: ${SIMULATED_OPERATIONS.join(', ')}`,
@@ -18,9 +13,6 @@ const count = z
   .int('expected how many times (an integer >= 1)')
   .min(1, 'expected how many times (an integer >= 1)');
 
-const serviceOf = (operation: SimulatedOperation) =>
-  (EVENTBRIDGE_OPERATIONS as readonly string[]).includes(operation) ? 'eventbridge' : 'connect';
-
 const OperationErrorFault = z
   .strictObject({
     operation: Operation,
@@ -29,7 +21,9 @@ const OperationErrorFault = z
     count: count.optional(),
   })
   .superRefine((fault, ctx) => {
-    const known = knownErrorNames(serviceOf(fault.operation));
+    // Only what the operation can answer in AWS: a fault AWS never sends would tune the engine to
+    // something that does not exist.
+    const known = operationErrorNames(fault.operation);
     if (!known.includes(fault.error)) {
       ctx.addIssue({
         code: 'custom',

@@ -6,7 +6,7 @@ import { parseConnectInput } from './parse';
 import { DescribeRuleParams } from './request-schemas';
 
 export function describeRule(state: SimulatorState, params: unknown): { Rule: Record<string, unknown> } {
-  const input = parseConnectInput(DescribeRuleParams, params);
+  const input = parseConnectInput(DescribeRuleParams, params, 'InvalidRequestException');
   const instance = requireInstance(state, input.InstanceId);
   const instanceId = instance.id;
   const rule = instance.rules.get(input.RuleId);

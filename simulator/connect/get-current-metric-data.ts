@@ -26,10 +26,14 @@ export function getCurrentMetricData(state: SimulatorState, rawBody: unknown, in
   const input = parseConnectBody(GetCurrentMetricDataBody, rawBody, { InstanceId: instanceIdParam });
   const instance = requireInstance(state, input.InstanceId);
   const instanceId = instance.id;
-  if (!input.Filters.Queues) {
+  // AWS: metrics are for the queues or the routing profiles in the filter, never both.
+  const { Queues, RoutingProfiles } = input.Filters;
+  if ((Queues === undefined) === (RoutingProfiles === undefined)) {
     throw connectError(
       'InvalidParameterException',
-      'Filters.Queues: GetCurrentMetricData requires at least one queue in Filters (list them with ListQueues)',
+      Queues === undefined
+        ? 'Filters: GetCurrentMetricData requires Queues (list them with ListQueues) or RoutingProfiles'
+        : 'Filters: filter by Queues or by RoutingProfiles, not both',
     );
   }
   const groupings = input.Groupings ?? [];
@@ -44,7 +48,8 @@ export function getCurrentMetricData(state: SimulatorState, rawBody: unknown, in
   const byChannel = groupings.includes('CHANNEL');
   const channels: readonly Channel[] = input.Filters.Channels ?? CHANNELS;
   // Queue filters may be ids or ARNs; queues of other instances simply match nothing.
-  const queueIds = [...new Set(input.Filters.Queues.map((queue) => queue.split('/').pop() ?? queue))].filter(
+  // The simulator models no routing profiles: a routing-profile filter matches no queue (zeros).
+  const queueIds = [...new Set((Queues ?? []).map((queue) => queue.split('/').pop() ?? queue))].filter(
     (queueId) => instance.queues.has(queueId),
   );
   const tallies = tallyOpenTasks(state, instance, new Set(queueIds));

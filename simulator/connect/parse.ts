@@ -16,8 +16,16 @@ export function parseConnectBody<T extends z.ZodType>(
   return parseConnectInput(schema, { ...body, ...extra });
 }
 
-export function parseConnectInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+/**
+ * Validates input against its schema. `refusal`: the error the operation's model has for bad input —
+ * InvalidParameterException where it lists one, InvalidRequestException otherwise (DescribeRule).
+ */
+export function parseConnectInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  refusal: 'InvalidParameterException' | 'InvalidRequestException' = 'InvalidParameterException',
+): z.infer<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw connectError('InvalidParameterException', awsValidationMessage(parsed.error));
+  if (!parsed.success) throw connectError(refusal, awsValidationMessage(parsed.error));
   return parsed.data;
 }

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { awsEnum, awsList, awsMap, awsNumber, awsString, awsStructure } from '../validation';
 
-/** An instance id, or its ARN (which is longer than the 100-character id). */
-const InstanceId = awsString({ min: 1, max: 250 });
+/** The service model: 1 to 100 characters (an instance ARN is longer, and refused as in AWS). */
+const InstanceId = awsString({ min: 1, max: 100 });
 const ContactId = awsString({ min: 1, max: 256 });
 
 export const REFERENCE_TYPES = [
@@ -47,12 +47,26 @@ const Attributes = awsMap(awsString({ max: 32_767 })).superRefine((attributes, c
   }
 });
 
+/** AWS: "You can have up to 4,096 UTF-8 bytes across all references for a contact." */
+export const MAX_REFERENCE_BYTES = 4096;
+/** AWS: "DATE must be of type Epoch timestamp" (seconds or milliseconds, as digits). */
+const EPOCH = /^\d{1,13}(\.\d+)?$/;
+
 const References = awsMap(
   awsStructure({ Type: awsEnum(REFERENCE_TYPES), Value: awsString({ max: 4096 }).optional() }),
 ).superRefine((references, ctx) => {
+  let bytes = 0;
   for (const [name, reference] of Object.entries(references)) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(reference.Value ?? '');
     if (name.length < 1 || name.length > 4096) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'Member key must have length 1 to 4096' });
+    }
+    if (reference.Type === 'DATE' && !EPOCH.test(reference.Value ?? '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name, 'Value'],
+        message: 'DATE must be of type Epoch timestamp',
+      });
     }
     // The API reference: ATTACHMENT is not a supported reference type during task creation.
     if (reference.Type === 'ATTACHMENT') {
@@ -63,20 +77,42 @@ const References = awsMap(
       });
     }
   }
+  if (bytes > MAX_REFERENCE_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Member must hold at most ${MAX_REFERENCE_BYTES} UTF-8 bytes across all references, got ${bytes}`,
+    });
+  }
+});
+
+/** Kept as given (the simulator models no segment attributes); keys as the model bounds them. */
+const SegmentAttributes = awsMap(z.record(z.string(), z.unknown())).superRefine((attributes, ctx) => {
+  for (const name of Object.keys(attributes)) {
+    if (name.length < 1 || name.length > 128) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'Member key must have length 1 to 128' });
+    }
+  }
+});
+
+const Attachments = awsList(awsStructure({ FileName: awsString(), S3Url: awsString() }), {
+  min: 1,
+  max: 5,
 });
 
 export const StartTaskContactBody = z.object({
   InstanceId,
-  Name: awsString({ min: 1, max: 512 }),
+  Name: awsString({ min: 0, max: 1024 }),
   Description: awsString({ max: 4096 }).optional(),
   ContactFlowId: awsString({ max: 500 }).optional(),
-  QuickConnectId: awsString({ min: 1, max: 500 }).optional(),
+  QuickConnectId: awsString().optional(),
   TaskTemplateId: awsString({ min: 1, max: 500 }).optional(),
   PreviousContactId: ContactId.optional(),
   RelatedContactId: ContactId.optional(),
   ClientToken: awsString({ max: 500 }).optional(),
   Attributes: Attributes.optional(),
   References: References.optional(),
+  SegmentAttributes: SegmentAttributes.optional(),
+  Attachments: Attachments.optional(),
   /** Epoch seconds (the SDK's wire format for this timestamp). */
   ScheduledTime: awsNumber().optional(),
 });
@@ -120,6 +156,7 @@ export const GetCurrentMetricDataBody = z.object({
     Queues: awsList(awsString({ min: 1, max: 500 }), { min: 1, max: 100 }).optional(),
     Channels: awsList(awsEnum(CHANNELS), { max: 4 }).optional(),
     RoutingProfiles: awsList(awsString(), { min: 1, max: 100 }).optional(),
+    RoutingStepExpressions: awsList(awsString()).optional(),
   }),
   CurrentMetrics: awsList(
     awsStructure({
@@ -142,13 +179,24 @@ export const GetCurrentMetricDataBody = z.object({
     },
   ).optional(),
   NextToken: awsString().optional(),
-  MaxResults: awsNumber().int('Member must be an integer').min(1).max(100).optional(),
+  MaxResults: awsNumber()
+    .int('Member must be an integer')
+    .min(1, 'Member must have value greater than or equal to 1')
+    .max(100, 'Member must have value less than or equal to 100')
+    .optional(),
 });
 export type GetCurrentMetricDataInput = z.infer<typeof GetCurrentMetricDataBody>;
 
 export const ListQueuesParams = z.object({
   InstanceId,
-  queueTypes: z.union([awsEnum(['STANDARD', 'AGENT']), awsList(awsEnum(['STANDARD', 'AGENT']))]).optional(),
-  maxResults: z.coerce.number().int().min(1).max(1000).optional(),
+  queueTypes: z
+    .union([awsEnum(['STANDARD', 'AGENT']), awsList(awsEnum(['STANDARD', 'AGENT']), { max: 2 })])
+    .optional(),
+  maxResults: z.coerce
+    .number()
+    .int('Member must be an integer')
+    .min(1, 'Member must have value greater than or equal to 1')
+    .max(1000, 'Member must have value less than or equal to 1000')
+    .optional(),
   nextToken: awsString().optional(),
 });

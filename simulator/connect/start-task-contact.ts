@@ -1,7 +1,8 @@
 /**
  * StartTaskContact as Amazon Connect behaves: ClientToken idempotency, the flow must belong to the
  * instance, the 12-tasks-per-PreviousContactId chain limit and the active-tasks quota. The two quota
- * errors share a name in AWS, so their messages are the contract the engine tells them apart by.
+ * errors share a name in AWS, which documents no message for either: the messages below are the
+ * simulator's own (for people and tests). The engine tells them apart by the request instead.
  */
 import { randomUUID } from 'node:crypto';
 import { connectError } from '../aws-errors';
@@ -119,6 +120,8 @@ function toRecord(input: StartTaskContactInput, instanceId: string): StartTaskCo
     'PreviousContactId',
     'RelatedContactId',
     'ScheduledTime',
+    'SegmentAttributes',
+    'Attachments',
   ] as const;
   for (const field of optional) {
     if (input[field] !== undefined) Object.assign(record, { [field]: input[field] });

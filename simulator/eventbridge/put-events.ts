@@ -52,6 +52,7 @@ function parseEntries(rawBody: unknown): Entry[] {
     );
   }
   entries.forEach(checkEntryTypes);
+  (entries as Entry[]).forEach(checkEntryConstraints);
   const totalBytes = (entries as Entry[]).reduce((sum, entry) => sum + entrySize(entry), 0);
   if (totalBytes > MAX_ENTRIES_BYTES) {
     throw eventBridgeError(
@@ -80,6 +81,39 @@ function checkEntryTypes(entry: unknown, index: number): asserts entry is Entry 
   if (fields.Time != null && (typeof fields.Time !== 'number' || !Number.isFinite(fields.Time))) {
     throw serializationError(`Entries[${index}].Time: expected a timestamp (epoch seconds)`);
   }
+}
+
+/** The service model's constraints on entry members: a breach fails the whole request, as in AWS. */
+const EVENT_BUS_NAME = /^(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[.\-_A-Za-z0-9]+$/;
+
+function checkEntryConstraints(entry: Entry, index: number): void {
+  const at = (member: string) => `at 'entries.${index + 1}.member.${member}'`;
+  const bus = entry.EventBusName;
+  if (bus != null) {
+    if (bus.length < 1 || bus.length > 1600) {
+      throw validationError(
+        `Value ${at('eventBusName')} failed to satisfy constraint: Member must have length ${bus.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 1600'}`,
+      );
+    }
+    if (!EVENT_BUS_NAME.test(bus)) {
+      throw validationError(
+        `Value '${bus}' ${at('eventBusName')} failed to satisfy constraint: Member must satisfy regular expression pattern: ${EVENT_BUS_NAME.source}`,
+      );
+    }
+  }
+  const trace = entry.TraceHeader;
+  if (trace != null && (trace.length < 1 || trace.length > 500)) {
+    throw validationError(
+      `Value ${at('traceHeader')} failed to satisfy constraint: Member must have length between 1 and 500`,
+    );
+  }
+  (entry.Resources ?? []).forEach((resource, item) => {
+    if (resource.length > 2048) {
+      throw validationError(
+        `Value ${at(`resources.${item + 1}.member`)} failed to satisfy constraint: Member must have length less than or equal to 2048`,
+      );
+    }
+  });
 }
 
 /** How EventBridge sizes an entry: Time (14 bytes) + Source + DetailType + Detail + Resources. */

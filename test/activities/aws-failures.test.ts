@@ -151,6 +151,25 @@ describe('AWS answers → failure → verdict', () => {
     expect(why).toMatch(expected.why);
   });
 
+  test('a quota error is the chain limit only where the request carried a PreviousContactId', async () => {
+    answer = { status: 402, headers: json('ServiceQuotaExceededException'), body: '{"Message":"x"}' };
+    const linked = await callAws(
+      'StartTaskContact',
+      () => connect.send(new DescribeRuleCommand({ InstanceId: 'i', RuleId: 'r' })),
+      { previousContactId: true },
+    ).catch((err: unknown) => err);
+    expect(classifyReissueFailure(summarizeFailure(linked))).toMatchObject({
+      verdict: 'escalate',
+      why: expect.stringMatching(/PreviousContactId/),
+    });
+    const unlinked = await callAws(
+      'StartTaskContact',
+      () => connect.send(new DescribeRuleCommand({ InstanceId: 'i', RuleId: 'r' })),
+      { previousContactId: false },
+    ).catch((err: unknown) => err);
+    expect(classifyReissueFailure(summarizeFailure(unlinked)).verdict).toBe('wait-for-capacity');
+  });
+
   test('the HTTP status and request id travel in the details', async () => {
     const failure = (await failureFor({
       status: 429,

@@ -55,9 +55,9 @@ describe('InvalidParameterException (400): the service model’s constraints', (
       "1 validation error detected: Value at 'Name' failed to satisfy constraint: Member must not be null",
     ],
     [
-      'a Name over 512 characters',
-      { Name: 'x'.repeat(513) },
-      "1 validation error detected: Value at 'Name' failed to satisfy constraint: Member must have length less than or equal to 512",
+      'a Name over 1024 characters',
+      { Name: 'x'.repeat(1025) },
+      "1 validation error detected: Value at 'Name' failed to satisfy constraint: Member must have length less than or equal to 1024",
     ],
     [
       'a Description over 4096 characters',
@@ -92,7 +92,7 @@ describe('InvalidParameterException (400): the service model’s constraints', (
     expect(await openTasks()).toBe(0);
   });
 
-  test('GetCurrentMetricData without a queue filter', async () => {
+  test('GetCurrentMetricData without a queue or routing-profile filter', async () => {
     await expectSdkError(
       ctx.aws.connect.send(
         new GetCurrentMetricDataCommand({
@@ -105,7 +105,7 @@ describe('InvalidParameterException (400): the service model’s constraints', (
       {
         status: 400,
         message:
-          'Filters.Queues: GetCurrentMetricData requires at least one queue in Filters (list them with ListQueues)',
+          'Filters: GetCurrentMetricData requires Queues (list them with ListQueues) or RoutingProfiles',
       },
     );
   });

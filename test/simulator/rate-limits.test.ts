@@ -34,6 +34,7 @@ const AWS_DEFAULTS = {
   GetCurrentMetricData: { rate: 5, burst: 8 },
   ListQueues: { rate: 2, burst: 5 },
   PutEvents: { rate: 10_000, burst: 10_000 },
+  GetMetricData: { rate: 50, burst: 50 },
 };
 
 const describeRule = () =>
@@ -241,6 +242,7 @@ describe('changing the limits', () => {
       GetCurrentMetricData: null,
       ListQueues: null,
       PutEvents: null,
+      GetMetricData: null,
     });
     expect(await outcomes(20, () => startTask())).toEqual(oks(20));
     expect(await outcomes(20, describeRule)).toEqual(oks(20));
@@ -307,7 +309,7 @@ describe('changing the limits', () => {
     [{ StartTaskContact: 5 }, 'rateLimits.StartTaskContact: expected { rate, burst }, or null for no limit'],
     [
       { StartTask: null },
-      'rateLimits.StartTask: expected an operation: StartTaskContact, StopContact, DescribeRule, GetCurrentMetricData, ListQueues, PutEvents',
+      'rateLimits.StartTask: expected an operation: StartTaskContact, StopContact, DescribeRule, GetCurrentMetricData, ListQueues, PutEvents, GetMetricData',
     ],
     ['sometimes', 'rateLimits: expected "off", "aws", or { <operation>: { rate, burst } | null }'],
     [null, 'rateLimits: expected "off", "aws", or { <operation>: { rate, burst } | null }'],

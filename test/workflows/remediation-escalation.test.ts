@@ -290,20 +290,6 @@ test('a failure AWS marked not retryable escalates unless the policy says otherw
   expect(transient).toMatchObject({ outcome: 'recovered', policy: { name: 'transient' } });
 });
 
-test('the 12-task chain limit escalates without a re-issue', async () => {
-  const chain = await stack.start(
-    failureEvent({
-      reasonCode: 'ServiceQuotaExceededException',
-      error: 'Cannot create more than 12 tasks linked to the same PreviousContactId',
-    }),
-  );
-  await waitForPhase(chain, 'awaiting-operator');
-  await chain.signal(resolveSignal, {});
-  const result = await stack.result(chain);
-  expect(result.policy?.name).toBe('task-chain-limit');
-  expect(result.attempts).toHaveLength(0);
-});
-
 describe('delivery that never hangs', () => {
   const deliveryAttribute = async (handle: WorkflowHandle) =>
     (await handle.describe()).searchAttributes.RemediationEscalationDelivery?.[0];
