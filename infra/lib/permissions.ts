@@ -14,6 +14,8 @@ export const WORKER_ACTIONS = {
   ],
   /** On the event buses it re-issues to and escalates on. */
   events: ['events:PutEvents'],
+  /** `quota: auto`: the instance's applied task quota. GetMetricData has no resource-level permissions. */
+  cloudwatch: ['cloudwatch:GetMetricData'],
 } as const;
 
 /** The SQS ingress: pull from the events queue, dead-letter malformed events, settle messages. */

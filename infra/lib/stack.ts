@@ -145,6 +145,8 @@ export class ConnectRemediatorStack extends Stack {
           resources: [instanceArn, Fn.join('', [instanceArn, '/*'])],
         }),
         new iam.PolicyStatement({ actions: [...WORKER_ACTIONS.events], resources: putEventsBusArns }),
+        // AWS documents no resource type for cloudwatch:GetMetricData: it can only be granted on "*".
+        new iam.PolicyStatement({ actions: [...WORKER_ACTIONS.cloudwatch], resources: ['*'] }),
       ],
     });
 

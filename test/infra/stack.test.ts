@@ -136,6 +136,8 @@ describe.each(['sqs', 'http'])('delivery=%s', (delivery) => {
         ],
       }),
       expect.objectContaining({ Action: 'events:PutEvents', Resource: { Ref: 'PutEventsBusArns' } }),
+      // The one grant on "*": CloudWatch's GetMetricData has no resource-level permissions.
+      expect.objectContaining({ Action: 'cloudwatch:GetMetricData', Resource: '*' }),
     ]);
   });
 
