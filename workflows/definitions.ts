@@ -111,6 +111,27 @@ export const resolveSignal = defineSignal<[OperatorDecision?]>('resolve');
 export const abandonSignal = defineSignal<[OperatorDecision?]>('abandon');
 export const statusQuery = defineQuery<RemediationStatus>('status');
 
+export type OperatorAction = 'retry' | 'resolve' | 'abandon';
+export const OPERATOR_ACTIONS: readonly OperatorAction[] = ['retry', 'resolve', 'abandon'];
+
+/** What the run says back to an operator's decision sent as an Update (`runs signal`). */
+export interface DecisionReceipt {
+  action: OperatorAction;
+  /** The run's phase when it took the decision. */
+  phase: RemediationPhaseValue;
+  /** What the run did with it, in a sentence. */
+  effect: string;
+}
+
+/**
+ * An operator's decision with an answer: the run validates it (refusing an unknown action or
+ * override, a second decision while one waits, a run that is ending) and replies once it took it.
+ * The signals above stay for the Web UI's Signal button and for callers that cannot wait.
+ */
+export const decideUpdate = defineUpdate<DecisionReceipt, [OperatorDecision & { action: OperatorAction }]>(
+  'decide',
+);
+
 // ---- Task-capacity gate (one per Connect instance) -------------------------------------------
 
 export const CAPACITY_OVERFLOW_WORKFLOW_TYPE = 'taskCapacityOverflow';

@@ -92,7 +92,7 @@ class Remediation {
   private overrides: ReissueOverrides = {};
   private deadlineAt = 0;
   /** Operator decisions; they can arrive in any phase. */
-  private readonly operator = new OperatorInbox();
+  private readonly operator = new OperatorInbox(() => this.status.phase);
   /** An escalation of this run reached nobody through its policy's channels (see awaitDelivery). */
   private undelivered = false;
 
@@ -119,7 +119,9 @@ class Remediation {
 
     let step = this.firstStep();
     while (step.kind !== 'end') step = await this.perform(step);
-    // A stale capacity grant may still be on its way back to the gate.
+    // A decision still waiting is answered that it came too late; a stale capacity grant may still
+    // be on its way back to the gate.
+    this.operator.close(step.outcome);
     await condition(allHandlersFinished);
     return this.finish(step.outcome, step.summary);
   }
@@ -357,19 +359,26 @@ class Remediation {
     this.status.decision = { ...decision, at: iso() };
     const by = decision.by ? ` by ${decision.by}` : '';
     const note = decision.note ? `: ${decision.note}` : '';
-    if (decision.action === 'resolve') return end('resolved', `Resolved${by}${note}`);
-    if (decision.action === 'abandon') return end('abandoned', `Abandoned${by}${note}`);
+    if (decision.action === 'resolve' || decision.action === 'abandon') {
+      const outcome = decision.action === 'resolve' ? 'resolved' : 'abandoned';
+      this.operator.report(decision.action, `the run ends ${outcome}`);
+      return end(outcome, `${outcome === 'resolved' ? 'Resolved' : 'Abandoned'}${by}${note}`);
+    }
 
     if (!REISSUABLE.has(this.event.detail.actionType)) {
-      return {
-        kind: 'await-operator',
-        reason: `Retry is not possible: ${this.cannotReissue()}. Resolve or abandon`,
-      };
+      const reason = `Retry is not possible: ${this.cannotReissue()}. Resolve or abandon`;
+      this.operator.report('retry', `${reason}; the run keeps waiting`);
+      return { kind: 'await-operator', reason };
     }
     const { overrides, ignored } = applyOperatorOverrides(this.overrides, decision.overrides ?? {});
     this.overrides = overrides;
     // An operator retry restarts the policy's budget: the person has changed something.
     this.restartDeadline();
+    const changed = Object.keys(decision.overrides ?? {});
+    this.operator.report(
+      'retry',
+      `re-issuing now (attempt ${this.status.attempts.length + 1}${changed.length ? `, with ${changed.join(', ')}` : ''}); follow it with runs show`,
+    );
     const attempt = await this.reissue('operator', 0);
     if (ignored.length)
       attempt.notes = [...(attempt.notes ?? []), `ignored unknown overrides: ${ignored.join(', ')}`];

@@ -1,13 +1,23 @@
 /**
  * `runs signal`: an operator's decision (retry | resolve | abandon) sent to a running remediation
  * run, after checking what would otherwise fail silently: the run exists, is a remediation run, is
- * still running, and every override key is one the workflow applies.
+ * still running, and every override key is one the workflow applies. It goes as the run's `decide`
+ * Update, so the operator learns whether the run accepted it (or why not) and what it did; a run
+ * whose worker predates the Update gets the signal instead, as before.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
 import {
   abandonSignal,
+  decideUpdate,
   resolveSignal,
   retrySignal,
+  type DecisionReceipt,
   type OperatorDecision,
 } from '../../workflows/definitions';
 import { applyOperatorOverrides, OPERATOR_OVERRIDE_KEYS } from '../../workflows/overrides';
@@ -52,7 +62,22 @@ export interface SignalSent {
   decision: OperatorDecision;
   /** The run's phase when the decision was sent. */
   phase?: string;
+  /** `update`: the run validated and answered; `signal`: a worker without the Update got a signal. */
+  via: 'update' | 'signal';
+  /** What the run did with the decision (absent: not acted on within ANSWER_WAIT_MS, or a signal). */
+  receipt?: DecisionReceipt;
 }
+
+/** The run refused the decision; the message is its reason. */
+export class DecisionRefusedError extends Error {
+  override name = 'DecisionRefusedError';
+}
+
+/** How long to wait for the run's answer once it accepted (it acts at its next step). */
+const ANSWER_WAIT_MS = 20_000;
+
+/** The SDK's rejection of an Update the workflow has no handler for (a worker of an older version). */
+const NO_HANDLER = /no registered handler for update/i;
 
 export async function signalRun(
   client: Client,
@@ -69,20 +94,49 @@ export async function signalRun(
       `"${workflowId}" already ended (${description.status.name.toLowerCase()}, phase ${phase ?? 'unknown'}): only a running run takes decisions`,
     );
   if (description.status.name !== 'RUNNING') throw alreadyClosed();
+  const handle = client.workflow.getHandle(workflowId, description.runId);
+  const base = { workflowId, action, decision, ...(phase ? { phase } : {}) };
   try {
-    await client.workflow.getHandle(workflowId, description.runId).signal(SIGNALS[action], decision);
+    const update = await handle.startUpdate(decideUpdate, {
+      args: [{ ...decision, action }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    const receipt = await Promise.race([update.result(), sleep(ANSWER_WAIT_MS, undefined)]);
+    return { ...base, via: 'update', ...(receipt ? { receipt } : {}) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw alreadyClosed();
+    const reason = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : undefined;
+    if (reason === undefined || !NO_HANDLER.test(reason)) {
+      if (reason !== undefined)
+        throw new DecisionRefusedError(`${workflowId} refused the ${action}: ${reason}`);
+      throw err;
+    }
+  }
+  try {
+    await handle.signal(SIGNALS[action], decision);
   } catch (err) {
     // It ended between the check and the signal.
     if (err instanceof WorkflowNotFoundError) throw alreadyClosed();
     throw err;
   }
-  return { workflowId, action, decision, ...(phase ? { phase } : {}) };
+  return { ...base, via: 'signal' };
 }
 
 export function formatSignalSent(sent: SignalSent, webUiUrl: string): string[] {
-  const { decision } = sent;
+  const { decision, receipt } = sent;
+  const headline =
+    sent.via === 'signal'
+      ? `sent ${sent.action} to ${sent.workflowId} as a signal (its worker predates decision answers)`
+      : `${sent.workflowId} accepted ${sent.action}${sent.phase ? ` (phase was ${sent.phase})` : ''}`;
   return [
-    `sent ${sent.action} to ${sent.workflowId}${sent.phase ? ` (phase was ${sent.phase})` : ''}`,
+    headline,
+    ...(sent.via === 'update'
+      ? [
+          receipt
+            ? `  did:      ${receipt.effect}`
+            : `  did:      not yet: it acts at its next step (no answer within ${ANSWER_WAIT_MS / 1000} s)`,
+        ]
+      : []),
     `  by:       ${decision.by ?? '-'}`,
     `  note:     ${decision.note ?? '-'}`,
     ...Object.entries(decision.overrides ?? {}).map(([key, value]) => `  override: ${key}=${value}`),

@@ -320,7 +320,7 @@ describe('runs signal', () => {
     expect(() => parseOverrides(['name=a', 'name=b'])).toThrow('--override name is given twice');
   });
 
-  test('what was sent is printed back', () => {
+  test('what the run accepted and did is printed back', () => {
     expect(
       formatSignalSent(
         {
@@ -328,16 +328,31 @@ describe('runs signal', () => {
           action: 'retry',
           phase: 'awaiting-operator',
           decision: { by: 'alice', overrides: { contactFlowId: 'f-2' } },
+          via: 'update',
+          receipt: {
+            action: 'retry',
+            phase: 'awaiting-operator',
+            effect: 're-issuing now (attempt 2, with contactFlowId)',
+          },
         },
         'http://ui/wf',
       ),
     ).toEqual([
-      'sent retry to remediate-abc (phase was awaiting-operator)',
+      'remediate-abc accepted retry (phase was awaiting-operator)',
+      '  did:      re-issuing now (attempt 2, with contactFlowId)',
       '  by:       alice',
       '  note:     -',
       '  override: contactFlowId=f-2',
       '  follow:   connect-remediator runs show remediate-abc',
       '  Web UI:   http://ui/wf',
     ]);
+  });
+
+  test('accepted but not yet acted on, and the signal fallback, say so', () => {
+    const sent = { workflowId: 'remediate-abc', action: 'abandon' as const, decision: {} };
+    expect(formatSignalSent({ ...sent, via: 'update' }, 'u')[1]).toMatch(/not yet: it acts at its next step/);
+    expect(formatSignalSent({ ...sent, via: 'signal' }, 'u')[0]).toBe(
+      'sent abandon to remediate-abc as a signal (its worker predates decision answers)',
+    );
   });
 });

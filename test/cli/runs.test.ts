@@ -9,8 +9,10 @@ import { SEED } from '../../simulator';
 import { startRemediation } from '../../ingress/start-remediation';
 import { formatDelay } from '../../cli/runs/format-time';
 import type { RunRow } from '../../cli/runs';
-import { type RemediationResult } from '../../workflows/definitions';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { decideUpdate, type RemediationResult } from '../../workflows/definitions';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
+import { recordHistory } from '../helpers/histories';
 import { spawnCli } from '../helpers/processes';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
 import { eventually, waitForPhase } from '../helpers/wait';
@@ -169,7 +171,8 @@ test('`runs signal <id> resolve --note "flow fixed"` ends the run resolved with 
 
   expect(sent.code).toBe(0);
   const user = os.userInfo().username;
-  expect(sent.output).toContain(`sent resolve to ${handle.workflowId} (phase was awaiting-operator)`);
+  expect(sent.output).toContain(`${handle.workflowId} accepted resolve (phase was awaiting-operator)`);
+  expect(sent.output).toMatch(/did: +the run ends resolved\n/);
   expect(sent.output).toMatch(new RegExp(`by: +${user}\\n`));
   expect(sent.output).toMatch(/note: +flow fixed\n/);
   const result = (await handle.result()) as RemediationResult;
@@ -205,6 +208,7 @@ test('`runs signal <id> retry --override` sends the overrides, and the run re-is
   );
 
   expect(sent.code).toBe(0);
+  expect(sent.output).toMatch(/did: +re-issuing now \(attempt 1, with contactFlowId, attribute\.fixedBy\)/);
   expect(sent.output).toContain(`override: contactFlowId=${SEED.contactFlows.taskTriage}`);
   expect(sent.output).toContain('override: attribute.fixedBy=ops');
   const result = (await handle.result()) as RemediationResult;
@@ -256,4 +260,63 @@ test('errors name what was wrong: unknown id, not a remediation run, bad overrid
   await waitForPhase(handle, 'awaiting-operator');
   await handle.signal('abandon', { note: 'errors test done' });
   expect(((await handle.result()) as RemediationResult).decision).toMatchObject({ action: 'abandon' });
+});
+
+test('a second decision while the first waits is refused with the reason; the first is answered with what the run did', async () => {
+  // The run's re-issue is slow (AWS takes 8 s): a decision sent meanwhile waits for the next step.
+  await stack.simulator.admin.injectFaults({
+    latencyMs: { StartTaskContact: 8_000 },
+    errors: [{ operation: 'StartTaskContact', error: 'InternalServiceException', count: 1 }],
+  });
+  try {
+    const handle = await start(
+      failureEvent({
+        ruleId: SEED.rules.followUpTask,
+        reasonCode: 'ThrottlingException',
+        additionalInfo: JSON.stringify({ retryable: true, retryDelay: 10 }),
+      }),
+    );
+    await eventually(async () => {
+      const { raw } = await handle.describe();
+      return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'startTaskContact');
+    }, 'the re-issue to be in flight');
+    const first = await handle.startUpdate(decideUpdate, {
+      args: [{ action: 'resolve', by: 'alice', note: 'fixed by hand' }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+
+    const second = await runs('signal', handle.workflowId, 'abandon', '--by', 'bob');
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(
+      `connect-remediator: ${handle.workflowId} refused the abandon: a decision is already waiting to be acted on (resolve by alice): wait for its answer, then decide again`,
+    );
+
+    expect(await first.result()).toMatchObject({ action: 'resolve', effect: 'the run ends resolved' });
+    const result = (await handle.result()) as RemediationResult;
+    expect(result).toMatchObject({ outcome: 'resolved', decision: { action: 'resolve', by: 'alice' } });
+  } finally {
+    await stack.simulator.admin.clearFaults();
+  }
+}, 60_000);
+
+test('a decision the run cannot apply is refused by the run itself, not only by the CLI', async () => {
+  const handle = await start(sampleEvent());
+  await waitForPhase(handle, 'awaiting-operator');
+  // Sent past the CLI's own checks: the run's validator refuses it and records nothing.
+  await expect(
+    handle.executeUpdate(decideUpdate, { args: [{ action: 'retry', overrides: { flow: 'x' } }] }),
+  ).rejects.toThrow(WorkflowUpdateFailedError);
+  await expect(
+    handle.executeUpdate(decideUpdate, { args: [{ action: 'resolve', overrides: { name: 'x' } }] }),
+  ).rejects.toThrow(WorkflowUpdateFailedError);
+  const history = await handle.fetchHistory();
+  expect((history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(
+    0,
+  );
+  expect(await handle.executeUpdate(decideUpdate, { args: [{ action: 'abandon' }] })).toMatchObject({
+    effect: 'the run ends abandoned',
+    phase: 'awaiting-operator',
+  });
+  expect(((await handle.result()) as RemediationResult).outcome).toBe('abandoned');
+  await recordHistory('decided-by-update-abandoned', handle);
 });
