@@ -101,7 +101,10 @@ function resolveEntry(
   const operatorWait = entry.operatorWait ?? defaults.operatorWait ?? BUILTIN_OPERATOR_WAIT;
   const capacity =
     entry.then === 'wait-for-capacity'
-      ? capacityQuota({ ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity })
+      ? capacityQuota(
+          { ...BUILTIN_CAPACITY, ...defaults.capacity, ...entry.capacity },
+          entry.capacity?.quota ?? defaults.capacity?.quota,
+        )
       : undefined;
   const resolved: ResolvedPolicy = {
     name: entry.name,
@@ -171,13 +174,18 @@ export function resolvePolicySet(
   };
 }
 
-/** `quota: auto` becomes AWS's default as the fallback, marked to be read from CloudWatch. */
-function capacityQuota<T extends { quota?: number | 'auto'; quotaAuto?: boolean }>(
+/**
+ * The quota the file asked for (`fromFile`): `auto` — or nothing, auto being the default — becomes
+ * the fallback (`fallbackQuota`, else AWS's default), marked to be read from CloudWatch; a number
+ * is used as it is.
+ */
+function capacityQuota<T extends { quota?: number | 'auto'; quotaAuto?: boolean; fallbackQuota?: number }>(
   capacity: T,
-): Omit<T, 'quota' | 'quotaAuto'> & { quota?: number; quotaAuto?: boolean } {
-  const { quota, quotaAuto: _builtin, ...rest } = capacity;
-  if (quota === 'auto' || quota === undefined) {
-    return { ...rest, quota: AWS_DEFAULT_ACTIVE_TASK_QUOTA, quotaAuto: true };
+  fromFile: number | 'auto' | undefined,
+): Omit<T, 'quota' | 'quotaAuto' | 'fallbackQuota'> & { quota?: number; quotaAuto?: boolean } {
+  const { quota: _merged, quotaAuto: _builtin, fallbackQuota, ...rest } = capacity;
+  if (fromFile === 'auto' || fromFile === undefined) {
+    return { ...rest, quota: fallbackQuota ?? AWS_DEFAULT_ACTIVE_TASK_QUOTA, quotaAuto: true };
   }
-  return { ...rest, quota };
+  return { ...rest, quota: fromFile };
 }

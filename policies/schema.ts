@@ -224,9 +224,19 @@ export const CapacitySchema = z
           expected('auto, or a positive integer'),
         )
         .describe(
-          "The instance's active-tasks quota (used with source: metrics): auto reads the quota AWS applied to the instance from CloudWatch (cloudwatch:GetMetricData; AWS's default 2500 when it cannot tell), a number pins it.",
+          "The instance's active-tasks quota (used with source: metrics): auto reads the quota AWS applied to the instance from CloudWatch (cloudwatch:GetMetricData; fallbackQuota while it cannot tell), a number pins it.",
         )
         .meta({ default: 'auto' })
+        .optional(),
+      fallbackQuota: z
+        .number(expected('a positive integer'))
+        .int(expected('a positive integer'))
+        .min(1, expected('a positive integer'))
+        .max(1_000_000, expected('a positive integer up to 1000000'))
+        .describe(
+          "With quota: auto, the quota to assume while CloudWatch cannot tell (no permission, no open tasks lately, an outage): your instance's quota as you know it. Default: AWS's default, 2500.",
+        )
+        .meta({ default: 2500 })
         .optional(),
       queues: z
         .array(text('a queue id'), expected('a list of queue ids'))

@@ -114,10 +114,34 @@ describe('resolving a policy', () => {
       grantsPerSecond: 1, // the engine's StartTaskContact budget: AWS's 2/s × the default share 0.5
       then: 'retry',
       source: 'probe',
-      quota: 2500, // the built-in default (AWS's default active-tasks quota) still merges in
+      // Nothing in the file: auto, starting from AWS's default active-tasks quota.
+      quota: 2500,
+      quotaAuto: true,
       priority: 5,
     });
     expect(set.policies[1]!.resolved.capacity).toBeUndefined();
+  });
+
+  test('quota: auto starts from fallbackQuota (the YAML value) until CloudWatch tells; a number pins the quota', () => {
+    const set = loadPolicySet(
+      validPolicyYaml({
+        defaults:
+          'defaults:\n  escalateTo: [ops-bus]\n  capacity: { source: metrics, fallbackQuota: 4000 }\n',
+        policies: [
+          '  - name: auto',
+          '    when: { instanceId: instance-a }',
+          '    then: wait-for-capacity',
+          '  - name: pinned',
+          '    when: { instanceId: instance-b }',
+          '    then: wait-for-capacity',
+          '    capacity: { quota: 3000 }',
+        ],
+      }),
+    );
+    expect(set.policies[0]!.resolved.capacity).toMatchObject({ quota: 4000, quotaAuto: true });
+    expect(set.policies[0]!.resolved.capacity).not.toHaveProperty('fallbackQuota');
+    expect(set.policies[1]!.resolved.capacity).toMatchObject({ quota: 3000 });
+    expect(set.policies[1]!.resolved.capacity).not.toHaveProperty('quotaAuto');
   });
 
   test('a policy escalateTo replaces the default list; channels resolve by name', () => {
