@@ -5,6 +5,21 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { testEnv } from './env';
 
+/** Longer than the client's retries of one call take (its default policy gives up within ~20 s). */
+const CLIENT_CLOSE_DELAY_MS = 60_000;
+
+/**
+ * Closes a client Connection once any call still retrying has run its course. The client's gRPC
+ * retry interceptor schedules retries with setTimeout and Connection.close() does not clear them:
+ * a retry due after close throws "Channel has been shut down" inside the timer — an uncaught
+ * exception that fails whichever test file the jest worker runs next (e.g. an Update the server
+ * aborted during a storm, or a start the ingress gave up on with a 503, retried as a file ended).
+ * Unref'd, the delay never holds the worker process.
+ */
+export function closeLater(connection: Connection): void {
+  setTimeout(() => void connection.close().catch(() => undefined), CLIENT_CLOSE_DELAY_MS).unref();
+}
+
 export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
@@ -34,8 +49,8 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
     connection,
     nativeConnection,
     close: async () => {
-      await connection.close();
       await nativeConnection.close();
+      closeLater(connection);
     },
   };
 }

@@ -18,6 +18,7 @@ import {
   RemediationPhase,
 } from '../../workflows/search-attributes';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
+import { closeLater } from '../helpers/temporal';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 import {
   createTestIngress,
@@ -284,7 +285,7 @@ describe('Temporal unreachable', () => {
 
   afterAll(async () => {
     await dead.close();
-    await deadClient.connection.close();
+    closeLater(deadClient.connection as Connection);
   });
 
   test('a valid event gets 503 with Retry-After, so EventBridge delivers it again later', async () => {
@@ -344,7 +345,7 @@ test('the same ingress accepts the event once Temporal is back: EventBridge rese
     expect((await ingress.post(event)).json()).toMatchObject({ status: 'duplicate' });
   } finally {
     await ingress.close();
-    await connection.close();
+    closeLater(connection);
     await proxy.close();
   }
 }, 60_000);

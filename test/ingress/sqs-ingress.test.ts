@@ -13,7 +13,7 @@ import { startSimulator, type RunningSimulator } from '../../simulator';
 import { failureEvent } from '../helpers/events';
 import { createQueueWithDlq, messagesIn, receiveAll, sendBodies, sqsClient } from '../helpers/sqs';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
-import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { closeLater, connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { runExists, waitForCount } from './harness';
 
@@ -125,7 +125,7 @@ test('the same with Temporal unreachable for 20 seconds in the middle: nothing l
   cleanups.push(() => proxy.close());
   // The ingress reaches Temporal only through the proxy; the test's own checks go direct.
   const connection = Connection.lazy({ address: proxy.address });
-  cleanups.push(() => connection.close());
+  cleanups.push(async () => closeLater(connection));
   const client = new Client({ connection, namespace: temporal.namespace });
 
   const { queueUrl, dlqUrl } = await createQueueWithDlq(sqs, 'outage', { maxReceiveCount: 10 });
