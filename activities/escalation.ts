@@ -36,12 +36,25 @@ export interface EscalationMessage {
   lastError?: { name: string; message: string };
   /** SEND_NOTIFICATION failures: what the rule would have sent, so a person can send it. */
   notification?: NotificationContent;
+  /** An incident's notification: its counts, samples and the Web UI link listing its runs. */
+  incident?: IncidentSummary;
   /** How to answer: the signals the run accepts. */
   answer: string;
   /** The same for every retry of this delivery: receivers drop copies by it. */
   idempotencyKey: string;
   /** Set when long texts were cut to fit the channel: what was left out, and where the whole is. */
   trimmed?: string;
+}
+
+/** What channels hear of an incident (the workflow's IncidentStatus has at least this). */
+export interface IncidentSummary {
+  incidentId: string;
+  state: string;
+  runs: number;
+  firstSeen: string;
+  lastSeen: string;
+  samples: string[];
+  runsUrl: string;
 }
 
 export interface NotifyInput {
@@ -78,6 +91,10 @@ export interface EscalationDeps {
 
 export function oneLineSummary(m: Pick<EscalationMessage, 'event' | 'reason' | 'runUrl'>): string {
   return `Connect ${m.event.detail.actionType} failed (${m.event.detail.reasonCode}) for rule ${m.event.detail.ruleId}: ${m.reason}. ${m.runUrl}`;
+}
+
+export function incidentAnswerHint(incidentId: string): string {
+  return `Answer every run of the incident at once: connect-remediator incidents answer ${incidentId} retry|resolve|abandon [--note …] [--override key=value], or the Web UI's Signal button on the incident (signal "answer", e.g. {"action":"retry"}).`;
 }
 
 export function answerHint(workflowId: string): string {
@@ -129,7 +146,9 @@ export function createEscalationActivities(deps: EscalationDeps) {
       const message = fitMessage<EscalationMessage>({
         ...partial,
         runUrl,
-        answer: answerHint(partial.workflowId),
+        answer: partial.incident
+          ? incidentAnswerHint(partial.incident.incidentId)
+          : answerHint(partial.workflowId),
         idempotencyKey: idempotencyKey(partial.workflowId, partial.escalationNumber, channel.name),
       });
       return deliver(channel, async () => {

@@ -14,6 +14,7 @@ import type { Client } from '@temporalio/client';
 import type { AwsOperation } from '../policies/api-budgets';
 import { createCapacityActivities, type CapacityGateContract } from './capacity';
 import { createEscalationActivities, type HttpPost } from './escalation';
+import { createIncidentActivities, type IncidentContract } from './incident';
 import { createPolicyActivities, type PolicySource } from './policy';
 import { createReissueActivities } from './reissue';
 import {
@@ -32,7 +33,14 @@ export interface ActivityDeps {
   cloudWatch?: CloudWatchClient;
   policies: PolicySource;
   /** The gate is joined with signal-with-start, a client call; the worker names the gate. */
-  temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
+  temporal: {
+    client: Client;
+    taskQueue: string;
+    capacityGate: CapacityGateContract;
+    incident: IncidentContract;
+  };
+  /** Link to the runs a visibility query finds in the Temporal Web UI (an incident's runs). */
+  runsUrl: (query: string) => string;
   /** HTTP for webhook channels (global fetch in production). */
   http: HttpPost;
   /** Secrets named by env var in the policy file (webhook `secretEnv`). */
@@ -55,6 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReissueActivities(deps),
     ...createEscalationActivities(deps),
     ...createCapacityActivities(deps),
+    ...createIncidentActivities(deps),
 
     /** One DescribeRule call (DescribeRule task queue); the answer is also kept fresh in this process. */
     async describeRule(rule: { instanceId: string; ruleId: string }): Promise<RuleDefinition> {

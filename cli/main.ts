@@ -11,6 +11,7 @@ import { registerSimulatorCommand } from './commands/simulator';
 import { registerIngressCommand } from './commands/ingress';
 import { registerPoliciesCommand } from './commands/policies';
 import { registerRunsCommand } from './commands/runs';
+import { registerIncidentsCommand } from './commands/incidents';
 import { registerSubmitCommand } from './commands/submit';
 import { registerWorkerCommand } from './commands/worker';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSubmitCommand(program);
   registerPoliciesCommand(program);
   registerRunsCommand(program);
+  registerIncidentsCommand(program);
   registerCapacityCommand(program);
   registerDlqCommand(program);
   return program;

@@ -40,3 +40,11 @@ export const BUILTIN_API_SHARE = 0.5;
 export const BUILTIN_DEADLINE = '24h';
 export const BUILTIN_OPERATOR_WAIT = '7d';
 export const BUILTIN_RETRY_EVEN_IF_NOT_RETRYABLE = false;
+
+/** Incidents: one per cause (instance, rule, action type, reason code) within an hour. */
+export const BUILTIN_INCIDENT = {
+  groupBy: ['instanceId', 'ruleId', 'actionType', 'reasonCode'] as const,
+  window: '1h',
+  updateEvery: '15m',
+  maxUpdates: 4,
+};

@@ -4,6 +4,7 @@
  * (no channel to escalate to, an initial interval above the maximum). Pure.
  */
 import {
+  BUILTIN_INCIDENT,
   AWS_DEFAULT_ACTIVE_TASK_QUOTA,
   BUILTIN_CAPACITY,
   BUILTIN_DEADLINE,
@@ -16,7 +17,13 @@ import { durationMs } from './durations';
 import type { PolicyIssue, PolicyPath } from './errors';
 import type { CompiledConditions, CompiledPolicy, PolicySet } from './policy-set';
 import type { ChannelEntry, PolicyConditions, PolicyDefaults, PolicyEntry, PolicyFile } from './schema';
-import type { ChannelConfig, ReissueOverrides, ResolvedPolicy, RetrySettings } from './types';
+import type {
+  ChannelConfig,
+  IncidentSettings,
+  ReissueOverrides,
+  ResolvedPolicy,
+  RetrySettings,
+} from './types';
 
 export const listOf = <T>(value: T | T[] | undefined): T[] | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
@@ -130,6 +137,7 @@ function resolveEntry(
     // Unknown names were reported by the semantic checks, so every name resolves here.
     escalateTo: channelNames.flatMap((name) => (channels[name] ? [channels[name]] : [])),
     ...opt('fallback', defaults.fallbackChannel ? channels[defaults.fallbackChannel] : undefined),
+    ...opt('incident', incidentSettings(defaults.incident, entry.incident)),
     operatorWait,
     operatorWaitMs: durationMs(operatorWait),
     reissue: mergeReissue(defaults.reissue, entry.reissue),
@@ -188,4 +196,21 @@ function capacityQuota<T extends { quota?: number | 'auto'; quotaAuto?: boolean;
     return { ...rest, quota: fallbackQuota ?? AWS_DEFAULT_ACTIVE_TASK_QUOTA, quotaAuto: true };
   }
   return { ...rest, quota: fromFile };
+}
+
+type IncidentEntry = NonNullable<PolicyDefaults['incident']>;
+
+/** Incidents are on unless the policy (or the defaults) says `incident: false`; fields merge one by one. */
+function incidentSettings(
+  defaults: IncidentEntry | undefined,
+  entry: IncidentEntry | undefined,
+): IncidentSettings | undefined {
+  if (entry === false || (entry === undefined && defaults === false)) return undefined;
+  const merged = { ...(defaults || {}), ...(entry || {}) };
+  return {
+    groupBy: merged.groupBy ?? [...BUILTIN_INCIDENT.groupBy],
+    windowMs: durationMs(merged.window ?? BUILTIN_INCIDENT.window),
+    updateEveryMs: durationMs(merged.updateEvery ?? BUILTIN_INCIDENT.updateEvery),
+    maxUpdates: merged.maxUpdates ?? BUILTIN_INCIDENT.maxUpdates,
+  };
 }

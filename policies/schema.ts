@@ -193,6 +193,52 @@ export const RetrySchema = z
     'Backoff between re-issue attempts; unset fields come from defaults.retry, then the built-in defaults.',
   );
 
+/** Event fields an incident can group escalations by (its cause). */
+export const INCIDENT_KEYS = ['instanceId', 'ruleId', 'actionType', 'reasonCode', 'triggerEvent'] as const;
+
+export const IncidentSchema = z
+  .union(
+    [
+      z.literal(false),
+      z.strictObject(
+        {
+          groupBy: z
+            .array(
+              choice(INCIDENT_KEYS, 'An event field escalations of one cause share.'),
+              expected('a list of event fields'),
+            )
+            .min(1, expected('at least one event field'))
+            .describe('Escalations that share these fields join one incident.')
+            .meta({ default: ['instanceId', 'ruleId', 'actionType', 'reasonCode'] })
+            .optional(),
+          window: positiveDuration(
+            'An escalation joins the open incident of its cause if one escalated within this long; later ones open a new incident.',
+          )
+            .meta({ default: '1h' })
+            .optional(),
+          updateEvery: positiveDuration('Channels hear about a growing incident at most this often.')
+            .meta({ default: '15m' })
+            .optional(),
+          maxUpdates: z
+            .number(expected('a whole number from 0 to 20'))
+            .int(expected('a whole number from 0 to 20'))
+            .min(0, expected('a whole number from 0 to 20'))
+            .max(20, expected('a whole number from 0 to 20'))
+            .describe(
+              'Updates after the opening notification, at most (the counts stay current in the Web UI and `incidents show`).',
+            )
+            .meta({ default: 4 })
+            .optional(),
+        },
+        expected('a map with groupBy, window, updateEvery, maxUpdates (or false)'),
+      ),
+    ],
+    expected('incident settings (groupBy, window, updateEvery, maxUpdates) or false'),
+  )
+  .describe(
+    'Escalations of one cause become one incident: channels are told once, and one answer reaches every run.',
+  );
+
 export const CapacitySchema = z
   .strictObject(
     {
@@ -341,6 +387,7 @@ export const DefaultsSchema = z
       retryEvenIfNotRetryable: retryEvenIfNotRetryable.optional(),
       capacity: CapacitySchema.optional(),
       reissue: ReissueSchema.optional(),
+      incident: IncidentSchema.optional(),
     },
     expected('a map of default settings'),
   )
@@ -369,6 +416,7 @@ export const PolicySchema = z
       operatorWait: operatorWait.optional(),
       retryEvenIfNotRetryable: retryEvenIfNotRetryable.optional(),
       reissue: ReissueSchema.optional(),
+      incident: IncidentSchema.optional(),
     },
     expected('a policy (a map with name, when, then, …)'),
   )

@@ -18,6 +18,14 @@ export interface RetrySettings {
   honorRetryDelay: boolean;
 }
 
+export interface IncidentSettings {
+  /** Event fields that make up the cause (the incident's key). */
+  groupBy: ('instanceId' | 'ruleId' | 'actionType' | 'reasonCode' | 'triggerEvent')[];
+  windowMs: number;
+  updateEveryMs: number;
+  maxUpdates: number;
+}
+
 export interface CapacitySettings {
   /** How long a run may wait for task capacity before `then`. */
   maxWait: string;
@@ -100,6 +108,8 @@ export interface ResolvedPolicy {
   retryNonRetryable: boolean;
   capacity?: CapacitySettings;
   escalateTo: ChannelConfig[];
+  /** Escalations of one cause join one incident (absent: `incident: false`, each run escalates alone). */
+  incident?: IncidentSettings;
   /** Notified when every channel of an escalation failed for good (`defaults.fallbackChannel`). */
   fallback?: ChannelConfig;
   /** How long an escalated run waits for an operator's retry / resolve / abandon. */

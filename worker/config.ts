@@ -248,6 +248,14 @@ function temporalProfile(env: NodeJS.ProcessEnv, e: z.infer<typeof EnvSchema>): 
 }
 
 /** Link to a run in the Temporal Web UI (dev server or Temporal Cloud style URL prefix). */
+/** The Web UI's list of the runs a visibility query finds. */
+export function webUiRunsUrl(
+  temporal: Pick<TemporalConfig, 'webUiUrl' | 'namespace'>,
+  query: string,
+): string {
+  return `${temporal.webUiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
 export function webUiRunUrl(
   temporal: Pick<TemporalConfig, 'webUiUrl' | 'namespace'>,
   workflowId: string,

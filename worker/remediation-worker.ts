@@ -14,7 +14,7 @@ import {
 import { createActivities, type ActivityDeps } from '../activities';
 import { PolicyStore } from '../policies/store.node';
 import { createAwsClients } from './aws-clients';
-import { webUiRunUrl, type Config } from './config';
+import { webUiRunsUrl, webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
@@ -26,6 +26,8 @@ import {
   enqueueForCapacitySignal,
   enqueueForCapacityUpdate,
   holdInOverflowSignal,
+  INCIDENT_WORKFLOW_TYPE,
+  joinIncidentSignal,
   overflowReportUpdate,
   queuePositionQuery,
 } from '../workflows/definitions';
@@ -46,6 +48,11 @@ export const CAPACITY_GATE_CONTRACT = {
   overflowWorkflowType: CAPACITY_OVERFLOW_WORKFLOW_TYPE,
   holdSignal: holdInOverflowSignal.name,
   taskQueue: capacityGateTaskQueue,
+};
+
+export const INCIDENT_CONTRACT = {
+  workflowType: INCIDENT_WORKFLOW_TYPE,
+  joinSignal: joinIncidentSignal.name,
 };
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -108,10 +115,12 @@ export async function startRemediationWorker(
       http: (url, init) => fetch(url, init),
       secret: config.secrets,
       runUrl: (workflowId) => webUiRunUrl(config.temporal, workflowId),
+      runsUrl: (query) => webUiRunsUrl(config.temporal, query),
       temporal: {
         client: options.client,
         taskQueue: config.temporal.taskQueue,
         capacityGate: CAPACITY_GATE_CONTRACT,
+        incident: INCIDENT_CONTRACT,
       },
       ...options.depsOverride,
     };

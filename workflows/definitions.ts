@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConnectFailureEvent } from '../events/types';
+import type { IncidentSettings, ResolvedPolicy } from '../policies/types';
 import type { RemediationPhaseValue } from './search-attributes';
 
 export const REMEDIATION_WORKFLOW_TYPE = 'remediateFailedAction';
@@ -303,3 +304,68 @@ export const rateLimitedTaskQueue = (taskQueue: string, budget: string): string 
 export const CAPACITY_INTAKE = 'CapacityIntake';
 /** Joins per second, all gates and workers together: well within what one workflow absorbs. */
 export const CAPACITY_INTAKE_PER_SECOND = 50;
+
+// ---- Incidents: escalations of one cause -----------------------------------------------------
+
+export const INCIDENT_WORKFLOW_TYPE = 'remediationIncident';
+
+/** What a run tells its incident when it joins (escalates for the incident's cause). */
+export interface IncidentMember {
+  workflowId: string;
+  eventId: string;
+  /** The event's error text (a few are kept as samples). */
+  error: string;
+  /** Why the run escalated. */
+  reason: string;
+  at: string;
+}
+
+export interface IncidentInput {
+  incidentId: string;
+  /** The cause: the grouped event fields and their values. */
+  key: Record<string, string>;
+  /** The policy of the run that opened it: its channels, fallback and timings. */
+  policy: Pick<ResolvedPolicy, 'name' | 'setHash' | 'escalateTo' | 'fallback' | 'operatorWaitMs'> & {
+    incident: IncidentSettings;
+  };
+  /** The event that opened the incident (a sample for the channels). */
+  event: ConnectFailureEvent;
+  instanceId: string;
+  /** Link listing the incident's runs in the Web UI. */
+  runsUrl: string;
+}
+
+export type IncidentAnswer = OperatorDecision & { action: OperatorAction; at: string };
+
+export interface IncidentStatus {
+  incidentId: string;
+  key: Record<string, string>;
+  policy: string;
+  state: 'open' | 'answered' | 'closed';
+  runs: number;
+  firstSeen: string;
+  lastSeen: string;
+  samples: string[];
+  notifications: number;
+  answer?: IncidentAnswer;
+  /** Runs the answer was sent to so far. */
+  answered: number;
+  runsUrl: string;
+  /** Times a run failed again after an answer, which reopened the incident. */
+  reopened?: number;
+}
+
+export interface IncidentReceipt {
+  action: OperatorAction;
+  /** Runs the answer went to now; runs that join later while the incident is open get it too. */
+  runs: number;
+}
+
+export const joinIncidentSignal = defineSignal<[IncidentMember]>('join');
+/** The Web UI's way to answer (its Signal button); the CLI uses the Update. */
+export const answerIncidentSignal = defineSignal<[OperatorDecision & { action: OperatorAction }]>('answer');
+export const answerIncidentUpdate = defineUpdate<
+  IncidentReceipt,
+  [OperatorDecision & { action: OperatorAction }]
+>('answerIncident');
+export const incidentStatusQuery = defineQuery<IncidentStatus>('incidentStatus');

@@ -18,7 +18,12 @@ import type { NotificationContent } from '../activities/rules';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ChannelConfig, ResolvedPolicy } from '../policies/types';
 import { ruleAction, ruleDefinition } from './aws-calls';
-import { rateLimitedTaskQueue, type EscalationRecord, type RemediationStatus } from './definitions';
+import {
+  rateLimitedTaskQueue,
+  type EscalationRecord,
+  type IncidentStatus,
+  type RemediationStatus,
+} from './definitions';
 import { summarizeFailure } from './failures';
 import { AWS_RATE_BUDGETS } from './patches';
 
@@ -46,6 +51,8 @@ export interface EscalationRequest {
   record: EscalationRecord;
   escalationNumber: number;
   status: Pick<RemediationStatus, 'attempts' | 'lastError'>;
+  /** Set when an incident notifies: the channels get its counts and how to answer it. */
+  incident?: IncidentStatus;
 }
 
 export interface ChannelDeliveries {
@@ -105,6 +112,7 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
       ? { lastError: { name: status.lastError.name, message: status.lastError.message } }
       : {}),
     ...(notification ? { notification } : {}),
+    ...(request.incident ? { incident: request.incident } : {}),
   };
   const scope = new CancellationScope();
   const pending: Promise<unknown>[] = [];

@@ -2,3 +2,4 @@
 export { remediateFailedAction } from './remediate';
 export { taskCapacityGate } from './capacity-gate';
 export { taskCapacityOverflow } from './capacity-overflow';
+export { remediationIncident } from './incident';

@@ -49,3 +49,6 @@ export const OVERFLOW_REPORTS_BY_UPDATE = 'capacity-overflow-reports-by-update';
  * operator wait starts all the same.
  */
 export const ESCALATION_FALLBACK = 'escalation-fallback';
+
+/** Escalations of one cause join one incident (workflows/incident.ts) instead of each paging alone. */
+export const INCIDENTS = 'incidents';

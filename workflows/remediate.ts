@@ -20,6 +20,7 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
@@ -43,12 +44,18 @@ import { newEscalationRecord, notifyChannels, type ChannelDeliveries } from './e
 import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
-import { ESCALATION_FALLBACK } from './patches';
+import { ESCALATION_FALLBACK, INCIDENTS } from './patches';
 import { Reissuer } from './reissue';
-import { RemediationEscalationDelivery } from './search-attributes';
+import { RemediationEscalationDelivery, RemediationIncident } from './search-attributes';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
 // Must succeed for the run to go on (the policy store is in memory): retried until it does, visibly.
+// Retried until it succeeds (visibly, as a pending activity): the run must reach its incident.
+const { joinIncident } = proxyActivities<RemediationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
 const { resolvePolicy } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
@@ -258,6 +265,7 @@ class Remediation {
   }
 
   private async escalateAndAwaitOperator(reason: string): Promise<Step> {
+    if (this.policy.incident && patched(INCIDENTS)) return this.joinIncidentAndAwaitOperator(reason);
     const channels = this.policy.escalateTo;
     const record = newEscalationRecord(reason, channels, iso());
     this.escalations.push(record);
@@ -291,6 +299,47 @@ class Remediation {
     );
     // Channels still retrying are no longer needed once a person has answered (or the wait ran out).
     await deliveries.stop();
+    return answered ? this.actOnDecision() : this.unanswered(reason);
+  }
+
+  /**
+   * Escalations of one cause form one incident (workflows/incident.ts): the run joins it instead of
+   * notifying the channels itself, then waits for an operator as any escalated run — the incident's
+   * answer arrives as the run's own decision, and the run can still be answered on its own.
+   */
+  private async joinIncidentAndAwaitOperator(reason: string): Promise<Step> {
+    const { name, setHash, escalateTo, fallback, operatorWaitMs, incident } = this.policy;
+    const record: EscalationRecord = { at: iso(), reason, channels: [] };
+    this.escalations.push(record);
+    enterPhase(this.status, 'escalated', `${reason}; joining the incident of its cause`);
+    const { incidentId } = await joinIncident.executeWithOptions(
+      { summary: 'Join the incident of this cause' },
+      [
+        {
+          event: this.event,
+          workflowId: workflowInfo().workflowId,
+          reason,
+          policy: {
+            name,
+            setHash,
+            escalateTo,
+            ...(fallback ? { fallback } : {}),
+            ...(operatorWaitMs !== undefined ? { operatorWaitMs } : {}),
+            incident: incident!,
+          },
+        },
+      ],
+    );
+    record.channels.push({
+      name: incidentId,
+      type: 'incident',
+      ok: true,
+      detail: `joined incident ${incidentId}`,
+    });
+    upsertSearchAttributes([{ key: RemediationIncident, value: incidentId }]);
+    const answered = await this.waitForAnswer(
+      `${reason}. Part of incident ${incidentId}: answer it for every run (incidents answer ${incidentId}), or this run alone`,
+    );
     return answered ? this.actOnDecision() : this.unanswered(reason);
   }
 

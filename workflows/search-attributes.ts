@@ -24,6 +24,12 @@ export const RemediationEscalationDelivery = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD,
 );
 
+/** The incident a run's escalation joined (its runs are listed by it in the Web UI). */
+export const RemediationIncident = defineSearchAttributeKey(
+  'RemediationIncident',
+  SearchAttributeType.KEYWORD,
+);
+
 export const REMEDIATION_SEARCH_ATTRIBUTES = [
   ConnectReasonCode,
   ConnectActionType,
@@ -33,6 +39,7 @@ export const REMEDIATION_SEARCH_ATTRIBUTES = [
   RemediationPolicy,
   RemediationPhase,
   RemediationEscalationDelivery,
+  RemediationIncident,
 ] as const;
 
 export const REMEDIATION_PHASES = [

@@ -48,6 +48,8 @@ export function testSpeedPolicies(tweaks: PolicyTweaks = {}): string {
   });
   doc.setIn(['defaults', 'deadline'], '2m');
   doc.setIn(['defaults', 'operatorWait'], '10m');
+  // Each run escalates on its own unless a test is about incidents (it turns them on).
+  doc.setIn(['defaults', 'incident'], false);
   // Tests that are not about rates must not wait on AWS's 2 requests/s (they raise it here and
   // turn the simulator's limits off); rate tests set both to what they test.
   doc.setIn(

@@ -1,0 +1,111 @@
+/**
+ * `connect-remediator incidents list | show | answer`: escalations grouped by cause, answered once
+ * for all their runs (the options mirror `runs list` and `runs signal`).
+ */
+import os from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../../worker/config';
+import { withClient } from '../../worker/temporal-connection';
+import {
+  answerIncident,
+  formatIncident,
+  formatIncidentsTable,
+  incidentStatus,
+  listIncidents,
+} from '../incidents';
+import { parsePositiveInt } from '../options';
+import { OPERATOR_ACTIONS, parseAction, parseOverrides } from '../runs';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function action(value: string) {
+  try {
+    return parseAction(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export function registerIncidentsCommand(program: Command): void {
+  const incidents = program
+    .command('incidents')
+    .description('Escalations grouped by cause: list them, read one, answer all its runs at once');
+
+  incidents
+    .command('list')
+    .description('Incidents, newest first: id, state, reason, action, rule, age')
+    .option('--open', 'only incidents still open')
+    .option('--limit <n>', 'at most this many (default 50)', parsePositiveInt, 50)
+    .option('--json', 'print the rows as JSON')
+    .action(async (options: { open?: boolean; limit: number; json?: boolean }) => {
+      const config = loadConfig();
+      const rows = await withClient(config.temporal, (client) =>
+        listIncidents(client, { open: options.open === true, limit: options.limit }),
+      );
+      console.log(options.json ? JSON.stringify(rows, null, 2) : formatIncidentsTable(rows).join('\n'));
+    });
+
+  incidents
+    .command('show')
+    .description('One incident: cause, runs, first and last seen, sample errors, the answer')
+    .argument('<incidentId>', 'the incident, e.g. incident-<hash>')
+    .option('--json', 'print the status as JSON')
+    .action(async (incidentId: string, options: { json?: boolean }) => {
+      const config = loadConfig();
+      const status = await withClient(config.temporal, (client) => incidentStatus(client, incidentId));
+      console.log(options.json ? JSON.stringify(status, null, 2) : formatIncident(status).join('\n'));
+    });
+
+  incidents
+    .command('answer')
+    .description('Answer every run of an incident: retry (optionally with overrides), resolve or abandon')
+    .argument('<incidentId>', 'the incident, e.g. incident-<hash>')
+    .argument('<action>', OPERATOR_ACTIONS.join(' | '), action)
+    .option('--note <text>', 'why; kept in each run and its result')
+    .option(
+      '--override <key=value>',
+      'retry only: a re-issue override (repeatable), e.g. contactFlowId=<id>',
+      collect,
+    )
+    .option('--by <name>', 'who decides (default: your OS user name)')
+    .option('--json', 'print the incident’s receipt as JSON')
+    .action(
+      async (
+        incidentId: string,
+        chosen: ReturnType<typeof parseAction>,
+        options: { note?: string; override?: string[]; by?: string; json?: boolean },
+      ) => {
+        const config = loadConfig();
+        const overrides = parseOverrides(options.override ?? []);
+        if (chosen !== 'retry' && Object.keys(overrides).length) {
+          throw new Error(`--override applies to retry only, not to ${chosen}`);
+        }
+        const decision = {
+          by: options.by ?? operatorName(),
+          ...(options.note !== undefined ? { note: options.note } : {}),
+          ...(Object.keys(overrides).length ? { overrides } : {}),
+        };
+        const receipt = await withClient(config.temporal, (client) =>
+          answerIncident(client, incidentId, chosen, decision),
+        );
+        if (options.json) return console.log(JSON.stringify({ incidentId, ...receipt, decision }, null, 2));
+        console.log(
+          [
+            `${incidentId} accepted ${receipt.action}: sent to its ${receipt.runs} waiting run(s); runs that join while it is open get it too`,
+            `  by:       ${decision.by}`,
+            `  note:     ${decision.note ?? '-'}`,
+            ...Object.entries(overrides).map(([k, v]) => `  override: ${k}=${v}`),
+            `  follow:   connect-remediator incidents show ${incidentId}`,
+          ].join('\n'),
+        );
+      },
+    );
+}
