@@ -25,7 +25,6 @@ import {
   answerIncidentUpdate,
   incidentStatusQuery,
   joinIncidentSignal,
-  OPERATOR_ACTIONS,
   resolveSignal,
   retrySignal,
   type IncidentAnswer,
@@ -37,7 +36,7 @@ import {
   type OperatorDecision,
 } from './definitions';
 import { newEscalationRecord, notifyChannels, type ChannelDeliveries } from './escalation';
-import { applyOperatorOverrides } from './overrides';
+import { invalidDecision } from './operator';
 import {
   ConnectActionType,
   ConnectInstanceId,
@@ -152,14 +151,8 @@ class Incident {
   // ---- the answer -----------------------------------------------------------------------------
 
   private validationError(decision: OperatorDecision & { action: OperatorAction }): string | undefined {
-    if (!OPERATOR_ACTIONS.includes(decision?.action)) {
-      return `unknown action "${decision?.action}": expected one of ${OPERATOR_ACTIONS.join(', ')}`;
-    }
-    const keys = Object.keys(decision.overrides ?? {});
-    if (keys.length && decision.action !== 'retry')
-      return `overrides apply to retry only, not to ${decision.action}`;
-    const { ignored } = applyOperatorOverrides({}, decision.overrides ?? {});
-    if (ignored.length) return `unknown override key(s): ${ignored.join(', ')}`;
+    const invalid = invalidDecision(decision);
+    if (invalid) return invalid;
     if (this.closed) return 'the incident is closed: answer its runs one by one (runs signal)';
     if (this.answer) {
       return `the incident is already answered (${this.answer.action}${this.answer.by ? ` by ${this.answer.by}` : ''} at ${this.answer.at}); it reopens if a run fails again`;

@@ -27,6 +27,18 @@ export type Decision = OperatorDecision & { action: OperatorAction };
 
 type Pending = Decision & { receipt?: number };
 
+/** What makes a decision unusable whatever the run's state: an unknown action or override. */
+export function invalidDecision(decision: Decision): string | undefined {
+  if (!OPERATOR_ACTIONS.includes(decision?.action)) {
+    return `unknown action "${decision?.action}": expected one of ${OPERATOR_ACTIONS.join(', ')}`;
+  }
+  if (Object.keys(decision.overrides ?? {}).length && decision.action !== 'retry') {
+    return `overrides apply to retry only, not to ${decision.action}`;
+  }
+  const { ignored } = applyOperatorOverrides({}, decision.overrides ?? {});
+  return ignored.length ? `unknown override key(s): ${ignored.join(', ')}` : undefined;
+}
+
 export class OperatorInbox {
   /** The latest decision not yet acted on. */
   private pending?: Pending;
@@ -58,15 +70,8 @@ export class OperatorInbox {
 
   /** Throws the reason a decision cannot be taken (the Update is refused; nothing is recorded). */
   private validate(decision: Decision): void {
-    if (!OPERATOR_ACTIONS.includes(decision?.action)) {
-      throw new Error(`unknown action "${decision?.action}": expected one of ${OPERATOR_ACTIONS.join(', ')}`);
-    }
-    const overrideKeys = Object.keys(decision.overrides ?? {});
-    if (overrideKeys.length && decision.action !== 'retry') {
-      throw new Error(`overrides apply to retry only, not to ${decision.action}`);
-    }
-    const { ignored } = applyOperatorOverrides({}, decision.overrides ?? {});
-    if (ignored.length) throw new Error(`unknown override key(s): ${ignored.join(', ')}`);
+    const invalid = invalidDecision(decision);
+    if (invalid) throw new Error(invalid);
     if (this.endedAs)
       throw new Error(`the run has already ended ${this.endedAs}: a decision cannot change it`);
     if (this.pending) {

@@ -88,6 +88,13 @@ describe('resolving a policy', () => {
       deadlineMs: 7_200_000, // durations are resolved to milliseconds here, once
       retryNonRetryable: true,
       escalateTo: [{ name: 'ops-bus', type: 'eventbridge', eventBusName: 'connect-ops' }],
+      // Built in: escalations of one cause become one incident.
+      incident: {
+        groupBy: ['instanceId', 'ruleId', 'actionType', 'reasonCode'],
+        windowMs: 3_600_000,
+        updateEveryMs: 900_000,
+        maxUpdates: 4,
+      },
       operatorWait: '7d',
       operatorWaitMs: 604_800_000,
       reissue: {},
@@ -142,6 +149,40 @@ describe('resolving a policy', () => {
     expect(set.policies[0]!.resolved.capacity).not.toHaveProperty('fallbackQuota');
     expect(set.policies[1]!.resolved.capacity).toMatchObject({ quota: 3000 });
     expect(set.policies[1]!.resolved.capacity).not.toHaveProperty('quotaAuto');
+  });
+
+  test('incidents are on by default; a policy turns them off or changes a field, the rest merges', () => {
+    const set = loadPolicySet(
+      validPolicyYaml({
+        defaults: 'defaults:\n  escalateTo: [ops-bus]\n  incident: { window: 2h }\n',
+        policies: [
+          '  - name: default-incident',
+          '    when: { instanceId: instance-a }',
+          '    then: escalate',
+          '  - name: by-reason-only',
+          '    when: { instanceId: instance-b }',
+          '    then: escalate',
+          '    incident: { groupBy: [reasonCode], maxUpdates: 0 }',
+          '  - name: alone',
+          '    when: { instanceId: instance-c }',
+          '    then: escalate',
+          '    incident: false',
+        ],
+      }),
+    );
+    expect(set.policies[0]!.resolved.incident).toEqual({
+      groupBy: ['instanceId', 'ruleId', 'actionType', 'reasonCode'],
+      windowMs: 7_200_000,
+      updateEveryMs: 900_000,
+      maxUpdates: 4,
+    });
+    expect(set.policies[1]!.resolved.incident).toEqual({
+      groupBy: ['reasonCode'],
+      windowMs: 7_200_000,
+      updateEveryMs: 900_000,
+      maxUpdates: 0,
+    });
+    expect(set.policies[2]!.resolved.incident).toBeUndefined();
   });
 
   test('a policy escalateTo replaces the default list; channels resolve by name', () => {

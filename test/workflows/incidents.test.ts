@@ -15,6 +15,7 @@ import {
   type RemediationResult,
 } from '../../workflows/definitions';
 import { failureEvent } from '../helpers/events';
+import { recordHistory } from '../helpers/histories';
 import { spawnCli } from '../helpers/processes';
 import {
   startRemediationStack,
@@ -104,9 +105,7 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
 
   // Let an update or two go out, then count what the ops bus got: the opening, a few updates, no page per run.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const opsEvents = (await admin.events('connect-ops')).map(
-    (e) => JSON.parse(e.detail) as Record<string, unknown>,
-  );
+  const opsEvents = (await admin.events('connect-ops')).map((e) => e.detail);
   const aboutIncident = opsEvents.filter((d) => d.workflowId === id);
   const perRun = opsEvents.filter((d) => handles.some((h) => h.workflowId === d.workflowId));
   expect(perRun).toHaveLength(0);
@@ -159,6 +158,12 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
   const counts = (await admin.state({ tasks: 'none' })).requestCounts;
   expect(counts.StartTaskContact?.errors.ThrottlingException ?? 0).toBe(0);
 
+  console.log(
+    `incident ${id}: ${RUNS} runs, ${aboutIncident.length} notification(s) on the ops bus, 0 per run; ` +
+      `StartTaskContact busiest second ${Math.max(...perSecond.map((s) => s.total))} (limit ${RATE}/s, burst ${BURST})`,
+  );
+  await recordHistory('incident-member-recovered-by-incident-answer', handles[0]!);
+  await recordHistory('incident-of-300-runs-answered', incident);
   const shown = await incidents('show', id, '--json');
   const status = JSON.parse(shown.output) as IncidentStatus;
   expect(status).toMatchObject({ runs: RUNS, answered: RUNS, answer: { action: 'retry', by: 'ops' } });
