@@ -13,6 +13,7 @@
 import {
   condition,
   getExternalWorkflowHandle,
+  metricMeter,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -43,6 +44,7 @@ import {
   ConnectReasonCode,
   ConnectRuleId,
   ConnectTriggerEvent,
+  RemediationEscalationDelivery,
   RemediationPhase,
   RemediationPolicy,
 } from './search-attributes';
@@ -212,19 +214,42 @@ class Incident {
     const reason =
       `${kind === 'opened' ? 'Incident opened' : 'Incident update'}: ${this.members.size} run(s) failed for ` +
       `${this.causeText()} between ${this.firstSeen} and ${this.lastSeen}. Runs: ${this.input.runsUrl}`;
-    this.deliveries.push(
-      await notifyChannels({
-        event: this.input.event,
-        instanceId: this.input.instanceId,
-        policy: this.input.policy,
-        channels,
-        reason,
-        record: newEscalationRecord(reason, channels, new Date(Date.now()).toISOString()),
-        escalationNumber: this.notifications,
-        status: { attempts: [] },
-        incident: this.status(),
-      }),
-    );
+    const deliveries = await notifyChannels({
+      event: this.input.event,
+      instanceId: this.input.instanceId,
+      policy: this.input.policy,
+      channels,
+      reason,
+      record: newEscalationRecord(reason, channels, new Date(Date.now()).toISOString()),
+      escalationNumber: this.notifications,
+      status: { attempts: [] },
+      incident: this.status(),
+    });
+    this.deliveries.push(deliveries);
+    void this.watchDelivery(deliveries);
+  }
+
+  /**
+   * As for a single run: channels that all failed for good are made visible (search attribute,
+   * counter) and the fallback channel is told. Nothing waits on it — members wait for an operator
+   * whatever happens to the notification.
+   */
+  private async watchDelivery(deliveries: ChannelDeliveries): Promise<void> {
+    await condition(() => deliveries.delivered() || deliveries.settled());
+    if (deliveries.delivered()) return;
+    upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: 'failed' }]);
+    metricMeter
+      .createCounter(
+        'connect_remediator_escalations_undelivered_total',
+        '1',
+        'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
+      )
+      .add(1, { policy: this.input.policy.name });
+    const { fallback, escalateTo } = this.input.policy;
+    if (!fallback || escalateTo.some((c) => c.name === fallback.name)) return;
+    if (await deliveries.add(fallback)) {
+      upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: 'fallback' }]);
+    }
   }
 
   private causeText(): string {

@@ -17,12 +17,13 @@ import {
 import { failureEvent } from '../helpers/events';
 import { recordHistory } from '../helpers/histories';
 import { spawnCli } from '../helpers/processes';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import {
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
 } from '../helpers/remediation-stack';
-import { eventually } from '../helpers/wait';
+import { eventually, waitForPhase } from '../helpers/wait';
 
 const RUNS = 300;
 const RATE = 20;
@@ -30,8 +31,10 @@ const BURST = 40;
 const GROUP_BY = ['instanceId', 'ruleId', 'actionType', 'reasonCode'] as const;
 
 let stack: RemediationStack;
+let fallbackHook: WebhookReceiver;
 
 beforeAll(async () => {
+  fallbackHook = await startWebhookReceiver();
   stack = await startRemediationStack({
     name: 'incidents',
     // AWS-like limits in the simulator; the engine's budget is all of them (share 1).
@@ -43,15 +46,20 @@ beforeAll(async () => {
       requestLogSize: 20_000,
     },
     policiesYaml: testSpeedPolicies({
+      channels: { 'fallback-hook': { type: 'webhook', url: fallbackHook.url } },
       set: {
         'defaults.incident': { updateEvery: '2s', maxUpdates: 3 },
+        'defaults.fallbackChannel': 'fallback-hook',
         'apiRateLimits.operations.StartTaskContact': RATE,
         'apiRateLimits.operations.DescribeRule': RATE,
       },
     }),
   });
 });
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await stack.stop();
+  await fallbackHook.close();
+});
 
 async function incidents(...args: string[]) {
   const cli = spawnCli(['incidents', ...args], {
@@ -168,3 +176,33 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
   const status = JSON.parse(shown.output) as IncidentStatus;
   expect(status).toMatchObject({ runs: RUNS, answered: RUNS, answer: { action: 'retry', by: 'ops' } });
 }, 300_000);
+
+test('an incident whose channels all fail for good tells the fallback channel and says so; its runs still wait', async () => {
+  const admin = stack.simulator.admin;
+  const rule = await admin.addRule(SEED.instanceId, {
+    Name: 'another deleted flow',
+    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Follow up', ContactFlowId: randomUUID() } }],
+  });
+  // The ops bus refuses the incident's opening notification (AccessDenied: a configuration error).
+  await admin.injectFaults({
+    errors: [{ operation: 'PutEvents', error: 'AccessDeniedException', count: 1 }],
+  });
+  const events = Array.from({ length: 3 }, () =>
+    failureEvent({ ruleId: rule.RuleId, reasonCode: 'ResourceNotFoundException', error: 'flow gone' }),
+  );
+  const id = incidentId(incidentKey(events[0]!, [...GROUP_BY]));
+  const handles = await Promise.all(events.map((event) => stack.start(event)));
+  const incident = stack.temporal.client.workflow.getHandle(id);
+  await eventually(async () => {
+    // Not found until the first run has joined (and so started) it.
+    const description = await incident.describe().catch(() => undefined);
+    return description?.searchAttributes.RemediationEscalationDelivery?.[0] === 'fallback' || undefined;
+  }, 'the incident to be marked as told through its fallback');
+  const told = fallbackHook.received.filter((r) => r.body.workflowId === id);
+  expect(told).toHaveLength(1);
+  expect(told[0]!.body).toMatchObject({ incident: { incidentId: id } });
+  for (const handle of handles) await waitForPhase(handle, 'awaiting-operator');
+  await incidents('answer', id, 'resolve', '--note', 'handled');
+  const results = (await Promise.all(handles.map((h) => h.result()))) as RemediationResult[];
+  expect(results.map((r) => r.outcome)).toEqual(['resolved', 'resolved', 'resolved']);
+}, 120_000);

@@ -1,0 +1,83 @@
+/**
+ * An operator's abandon and a capacity grant in the same moment: the abandon wins — no re-issue,
+ * no task — and `runs signal` says what the run did. The worker is down while capacity frees and
+ * the decision is sent, so both reach the run as the worker comes back: the decision is already
+ * waiting when the gate's grant arrives.
+ */
+import fs from 'node:fs';
+import {
+  addStormInstance,
+  fillToQuota,
+  quotaFailureEvents,
+  type StormInstance,
+} from '../../simulator/quota-storm';
+import {
+  capacityGateStatusQuery,
+  capacityGateWorkflowId,
+  type RemediationResult,
+} from '../../workflows/definitions';
+import { spawnCli } from '../helpers/processes';
+import {
+  startRemediationStack,
+  testSpeedPolicies,
+  type RemediationStack,
+} from '../helpers/remediation-stack';
+import { eventually, waitForPhase } from '../helpers/wait';
+
+let stack: RemediationStack;
+let instance: StormInstance;
+
+beforeAll(async () => {
+  stack = await startRemediationStack({ name: 'decision-race' });
+  instance = await addStormInstance(stack.simulator.admin, 1);
+  fs.writeFileSync(
+    stack.policiesFile,
+    testSpeedPolicies({
+      prepend: [
+        {
+          name: 'race',
+          when: { instanceId: instance.instanceId },
+          then: 'wait-for-capacity',
+          capacity: { maxWait: '2m', then: 'escalate', source: 'metrics', quota: 1 },
+        },
+      ],
+    }),
+  );
+  expect(await stack.worker.policies.reload()).toMatchObject({ status: 'applied' });
+});
+afterAll(() => stack.stop());
+
+test('`runs signal … abandon` racing a capacity grant: the run ends abandoned, with no task', async () => {
+  await fillToQuota(stack.simulator.endpoint, instance, 1);
+  const [event] = quotaFailureEvents(instance, 1, 1);
+  const handle = await stack.start(event!);
+  const gate = stack.temporal.client.workflow.getHandle(capacityGateWorkflowId(instance.instanceId));
+  await waitForPhase(handle, 'waiting-capacity');
+  await eventually(
+    async () => (await gate.query(capacityGateStatusQuery)).queueLength === 1,
+    'the run queued',
+  );
+
+  await stack.stopWorker();
+  // Capacity frees and the operator abandons while no worker runs: both land when it is back.
+  await stack.simulator.admin.completeOldestTasks({ instanceId: instance.instanceId, count: 1 });
+  const abandon = spawnCli(
+    ['runs', 'signal', handle.workflowId, 'abandon', '--by', 'ops', '--note', 'done by hand'],
+    {
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await stack.startWorker('back-again');
+
+  expect((await abandon.exited).code).toBe(0);
+  expect(abandon.output()).toContain(`${handle.workflowId} accepted abandon`);
+  expect(abandon.output()).toMatch(/did: +the run ends abandoned/);
+  const result = (await handle.result()) as RemediationResult;
+  expect(result).toMatchObject({ outcome: 'abandoned', attempts: [] });
+  const { tasks } = await stack.simulator.admin.state({ instanceId: instance.instanceId });
+  expect(tasks.filter((t) => t.request.Attributes?.remediatedEventId === event!.id)).toHaveLength(0);
+  // A grant that came for it went back unused: the gate holds no permit.
+  await eventually(async () => (await gate.query(capacityGateStatusQuery)).inFlight === 0, 'no permit held');
+}, 90_000);
