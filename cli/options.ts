@@ -15,3 +15,14 @@ export function parsePositiveInt(value: string): number {
     throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 }
+
+/** Commander reports an InvalidArgumentError with the option's name in front of our message. */
+export function optionParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}

@@ -274,14 +274,10 @@ export const CapacitySchema = z
         )
         .meta({ default: 'auto' })
         .optional(),
-      fallbackQuota: z
-        .number(expected('a positive integer'))
-        .int(expected('a positive integer'))
-        .min(1, expected('a positive integer'))
-        .max(1_000_000, expected('a positive integer up to 1000000'))
-        .describe(
-          "With quota: auto, the quota to assume while CloudWatch cannot tell (no permission, no open tasks lately, an outage): your instance's quota as you know it. Default: AWS's default, 2500.",
-        )
+      fallbackQuota: positiveInt(
+        "With quota: auto, the quota to assume while CloudWatch cannot tell (no permission, no open tasks lately, an outage): your instance's quota as you know it. Default: AWS's default, 2500.",
+        1_000_000,
+      )
         .meta({ default: 2500 })
         .optional(),
       queues: z

@@ -8,8 +8,10 @@
 import {
   CancellationScope,
   isCancellation,
+  metricMeter,
   patched,
   proxyActivities,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -26,6 +28,7 @@ import {
 } from './definitions';
 import { summarizeFailure } from './failures';
 import { AWS_RATE_BUDGETS } from './patches';
+import { RemediationEscalationDelivery } from './search-attributes';
 
 // Runs started before the rate budgets read the notification content with this activity. Nice to
 // have: an escalation goes out without the content rather than waiting on it.
@@ -153,4 +156,34 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
       await Promise.all(pending);
     },
   };
+}
+
+/** How an escalation's delivery went, as the run or incident shows it (after a channel failed for good). */
+export type DeliveryState = 'failed' | 'fallback' | 'delivered';
+
+/** Search attribute RemediationEscalationDelivery; a failed delivery also counts on the worker's meter. */
+export function markDelivery(state: DeliveryState, policyName: string): void {
+  upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: state }]);
+  if (state !== 'failed') return;
+  metricMeter
+    .createCounter(
+      'connect_remediator_escalations_undelivered_total',
+      '1',
+      'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
+    )
+    .add(1, { policy: policyName });
+}
+
+/**
+ * Every channel of an escalation failed for good: marks it so, and tells the policy's fallback
+ * channel (unless it was one of them). True once the fallback delivered; false without one.
+ */
+export function fallBack(
+  deliveries: ChannelDeliveries,
+  policy: Pick<ResolvedPolicy, 'name' | 'escalateTo' | 'fallback'>,
+): Promise<boolean> {
+  markDelivery('failed', policy.name);
+  const { fallback } = policy;
+  if (!fallback || policy.escalateTo.some((c) => c.name === fallback.name)) return Promise.resolve(false);
+  return deliveries.add(fallback);
 }

@@ -13,7 +13,6 @@
 import {
   condition,
   getExternalWorkflowHandle,
-  metricMeter,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -36,7 +35,13 @@ import {
   type OperatorAction,
   type OperatorDecision,
 } from './definitions';
-import { newEscalationRecord, notifyChannels, type ChannelDeliveries } from './escalation';
+import {
+  fallBack,
+  markDelivery,
+  newEscalationRecord,
+  notifyChannels,
+  type ChannelDeliveries,
+} from './escalation';
 import { invalidDecision } from './operator';
 import {
   ConnectActionType,
@@ -44,7 +49,6 @@ import {
   ConnectReasonCode,
   ConnectRuleId,
   ConnectTriggerEvent,
-  RemediationEscalationDelivery,
   RemediationPhase,
   RemediationPolicy,
 } from './search-attributes';
@@ -237,19 +241,7 @@ class Incident {
   private async watchDelivery(deliveries: ChannelDeliveries): Promise<void> {
     await condition(() => deliveries.delivered() || deliveries.settled());
     if (deliveries.delivered()) return;
-    upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: 'failed' }]);
-    metricMeter
-      .createCounter(
-        'connect_remediator_escalations_undelivered_total',
-        '1',
-        'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
-      )
-      .add(1, { policy: this.input.policy.name });
-    const { fallback, escalateTo } = this.input.policy;
-    if (!fallback || escalateTo.some((c) => c.name === fallback.name)) return;
-    if (await deliveries.add(fallback)) {
-      upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: 'fallback' }]);
-    }
+    if (await fallBack(deliveries, this.input.policy)) markDelivery('fallback', this.input.policy.name);
   }
 
   private causeText(): string {

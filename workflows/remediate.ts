@@ -15,7 +15,6 @@
 import {
   allHandlersFinished,
   condition,
-  metricMeter,
   patched,
   proxyActivities,
   setHandler,
@@ -40,13 +39,19 @@ import {
   type RemediationResult,
   type RemediationStatus,
 } from './definitions';
-import { newEscalationRecord, notifyChannels, type ChannelDeliveries } from './escalation';
+import {
+  fallBack,
+  markDelivery,
+  newEscalationRecord,
+  notifyChannels,
+  type ChannelDeliveries,
+} from './escalation';
 import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
 import { ESCALATION_FALLBACK, INCIDENTS } from './patches';
 import { Reissuer } from './reissue';
-import { RemediationEscalationDelivery, RemediationIncident } from './search-attributes';
+import { RemediationIncident } from './search-attributes';
 import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
 
 // Must succeed for the run to go on (the policy store is in memory): retried until it does, visibly.
@@ -352,30 +357,17 @@ class Remediation {
     const done = () => this.operator.decided || deliveries.delivered() || deliveries.settled();
     await condition(done);
     if (this.operator.decided || deliveries.delivered()) {
-      if (this.undelivered) this.markDelivery('delivered');
+      if (this.undelivered) {
+        this.undelivered = false;
+        markDelivery('delivered', this.policy.name);
+      }
       return;
     }
-    this.markDelivery('failed');
-    const fallback = this.policy.fallback;
-    if (!fallback || this.policy.escalateTo.some((c) => c.name === fallback.name)) return;
+    this.undelivered = true;
     // Not awaited: a fallback that is itself retrying must not hold the operator wait back.
-    void deliveries.add(fallback).then((ok) => {
-      if (ok && this.undelivered) this.markDelivery('fallback');
+    void fallBack(deliveries, this.policy).then((ok) => {
+      if (ok && this.undelivered) markDelivery('fallback', this.policy.name);
     });
-  }
-
-  private markDelivery(state: 'failed' | 'fallback' | 'delivered'): void {
-    this.undelivered = state !== 'delivered';
-    upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: state }]);
-    if (state === 'failed') {
-      metricMeter
-        .createCounter(
-          'connect_remediator_escalations_undelivered_total',
-          '1',
-          'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
-        )
-        .add(1, { policy: this.policy.name });
-    }
   }
 
   private async awaitOperator(reason: string): Promise<Step> {

@@ -2,8 +2,7 @@
  * `connect-remediator incidents list | show | answer`: escalations grouped by cause, answered once
  * for all their runs (the options mirror `runs list` and `runs signal`).
  */
-import os from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../worker/config';
 import { withClient } from '../../worker/temporal-connection';
 import {
@@ -13,26 +12,9 @@ import {
   incidentStatus,
   listIncidents,
 } from '../incidents';
+import { decisionFrom, withDecisionOptions, type DecisionOptions } from '../decision-options';
 import { parsePositiveInt } from '../options';
-import { OPERATOR_ACTIONS, parseAction, parseOverrides } from '../runs';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function operatorName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function action(value: string) {
-  try {
-    return parseAction(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
+import type { OperatorAction } from '../runs';
 
 export function registerIncidentsCommand(program: Command): void {
   const incidents = program
@@ -64,35 +46,18 @@ export function registerIncidentsCommand(program: Command): void {
       console.log(options.json ? JSON.stringify(status, null, 2) : formatIncident(status).join('\n'));
     });
 
-  incidents
-    .command('answer')
-    .description('Answer every run of an incident: retry (optionally with overrides), resolve or abandon')
-    .argument('<incidentId>', 'the incident, e.g. incident-<hash>')
-    .argument('<action>', OPERATOR_ACTIONS.join(' | '), action)
-    .option('--note <text>', 'why; kept in each run and its result')
-    .option(
-      '--override <key=value>',
-      'retry only: a re-issue override (repeatable), e.g. contactFlowId=<id>',
-      collect,
-    )
-    .option('--by <name>', 'who decides (default: your OS user name)')
+  withDecisionOptions(
+    incidents
+      .command('answer')
+      .description('Answer every run of an incident: retry (optionally with overrides), resolve or abandon')
+      .argument('<incidentId>', 'the incident, e.g. incident-<hash>'),
+    'why; kept in each run and its result',
+  )
     .option('--json', 'print the incident’s receipt as JSON')
     .action(
-      async (
-        incidentId: string,
-        chosen: ReturnType<typeof parseAction>,
-        options: { note?: string; override?: string[]; by?: string; json?: boolean },
-      ) => {
+      async (incidentId: string, chosen: OperatorAction, options: DecisionOptions & { json?: boolean }) => {
         const config = loadConfig();
-        const overrides = parseOverrides(options.override ?? []);
-        if (chosen !== 'retry' && Object.keys(overrides).length) {
-          throw new Error(`--override applies to retry only, not to ${chosen}`);
-        }
-        const decision = {
-          by: options.by ?? operatorName(),
-          ...(options.note !== undefined ? { note: options.note } : {}),
-          ...(Object.keys(overrides).length ? { overrides } : {}),
-        };
+        const decision = decisionFrom(chosen, options);
         const receipt = await withClient(config.temporal, (client) =>
           answerIncident(client, incidentId, chosen, decision),
         );
@@ -102,7 +67,7 @@ export function registerIncidentsCommand(program: Command): void {
             `${incidentId} accepted ${receipt.action}: sent to its ${receipt.runs} waiting run(s); runs that join while it is open get it too`,
             `  by:       ${decision.by}`,
             `  note:     ${decision.note ?? '-'}`,
-            ...Object.entries(overrides).map(([k, v]) => `  override: ${k}=${v}`),
+            ...Object.entries(decision.overrides ?? {}).map(([k, v]) => `  override: ${k}=${v}`),
             `  follow:   connect-remediator incidents show ${incidentId}`,
           ].join('\n'),
         );

@@ -2,8 +2,7 @@
  * `connect-remediator runs list | show | signal`: the chores of an incident from a terminal — find
  * runs by what went wrong, read one run's story, and answer an escalated run.
  */
-import os from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { REMEDIATION_PHASES } from '../../workflows/search-attributes';
 import { loadConfig, webUiRunUrl } from '../../worker/config';
 import {
@@ -13,41 +12,19 @@ import {
   formatSignalSent,
   listRuns,
   loadRunStory,
-  OPERATOR_ACTIONS,
-  parseAction,
-  parseOverrides,
   parsePhase,
   parseReason,
   parseSince,
   runsQuery,
   signalRun,
+  type OperatorAction,
   type RunFilters,
 } from '../runs';
 import { withClient } from '../../worker/temporal-connection';
-import { parsePositiveInt } from '../options';
+import { decisionFrom, withDecisionOptions, type DecisionOptions } from '../decision-options';
+import { optionParser, parsePositiveInt } from '../options';
 
 const DEFAULT_LIMIT = 50;
-
-/** Commander reports an InvalidArgumentError with the option's name in front of our message. */
-function optionParser<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  };
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function operatorName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('List, inspect and answer remediation runs');
@@ -110,32 +87,18 @@ export function registerRunsCommand(program: Command): void {
       console.log(options.json ? JSON.stringify(story, null, 2) : formatRunStory(story).join('\n'));
     });
 
-  runs
-    .command('signal')
-    .description('Answer a run: retry (optionally with overrides), resolve or abandon')
-    .argument('<workflowId>', 'the run, e.g. remediate-<event id>')
-    .argument('<action>', OPERATOR_ACTIONS.join(' | '), optionParser(parseAction))
-    .option('--note <text>', 'why; kept in the run and its result')
-    .option(
-      '--override <key=value>',
-      'retry only: a re-issue override (repeatable), e.g. contactFlowId=<id>',
-      collect,
-    )
-    .option('--by <name>', 'who decides (default: your OS user name)')
+  withDecisionOptions(
+    runs
+      .command('signal')
+      .description('Answer a run: retry (optionally with overrides), resolve or abandon')
+      .argument('<workflowId>', 'the run, e.g. remediate-<event id>'),
+    'why; kept in the run and its result',
+  )
     .option('--json', 'print what was sent as JSON')
     .action(
-      async (
-        workflowId: string,
-        action: ReturnType<typeof parseAction>,
-        options: { note?: string; override?: string[]; by?: string; json?: boolean },
-      ) => {
+      async (workflowId: string, action: OperatorAction, options: DecisionOptions & { json?: boolean }) => {
         const config = loadConfig();
-        const overrides = parseOverrides(options.override ?? []);
-        const decision = {
-          by: options.by ?? operatorName(),
-          ...(options.note !== undefined ? { note: options.note } : {}),
-          ...(Object.keys(overrides).length ? { overrides } : {}),
-        };
+        const decision = decisionFrom(action, options);
         const sent = await withClient(config.temporal, (client) =>
           signalRun(client, workflowId, action, decision),
         );

@@ -85,8 +85,6 @@ export async function signalRun(
   action: OperatorAction,
   decision: OperatorDecision,
 ): Promise<SignalSent> {
-  if (action !== 'retry' && decision.overrides && Object.keys(decision.overrides).length)
-    throw new Error(`--override applies to retry only, not to ${action}`);
   const description = await describeRemediationRun(client, workflowId);
   const phase = description.typedSearchAttributes.get(RemediationPhase);
   const alreadyClosed = () =>
