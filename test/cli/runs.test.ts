@@ -13,7 +13,7 @@ import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/clie
 import { decideUpdate, type RemediationResult } from '../../workflows/definitions';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
 import { recordHistory } from '../helpers/histories';
-import { spawnCli } from '../helpers/processes';
+import { runCli } from '../helpers/processes';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
 import { eventually, waitForPhase } from '../helpers/wait';
 
@@ -24,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-async function runs(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const cli = spawnCli(['runs', ...args], {
-    TEMPORAL_ADDRESS: stack.temporal.address,
-    TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    TEMPORAL_WEB_UI_URL: stack.temporal.uiUrl,
-  });
-  const { code } = await cli.exited;
-  return { code, output: cli.output() };
-}
+const runs = (...args: string[]) => runCli(['runs', ...args], stack.temporal);
 
 /** Started as the ingress starts runs: search attributes, static summary and details included. */
 async function start(event: ConnectFailureEvent) {

@@ -3,19 +3,18 @@
  * the incident's page, More Actions → Send a Signal → `answer`, with the decision as JSON. Every
  * member run re-issues with the corrected flow and recovers. Real headless Chromium, real UI.
  */
-import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { incidentId, incidentKey } from '../../activities/incident';
 import { SEED } from '../../simulator';
 import { incidentStatusQuery, type RemediationResult } from '../../workflows/definitions';
-import { failureEvent } from '../helpers/events';
+import { failuresOfRuleWithDeletedFlow } from '../helpers/broken-rule';
 import {
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
 } from '../helpers/remediation-stack';
 import { eventually } from '../helpers/wait';
-import { launchChromium, screenshotPath } from './chromium';
+import { launchChromium } from './chromium';
+import { sendSignalFromWebUi } from './send-signal';
 
 const RUNS = 5;
 let stack: RemediationStack;
@@ -34,14 +33,11 @@ afterAll(async () => {
 
 test("an operator answers an incident with retry and a corrected flow from the Web UI's signal dialog, and all its runs recover", async () => {
   const admin = stack.simulator.admin;
-  const rule = await admin.addRule(SEED.instanceId, {
-    Name: 'follow-up with a deleted flow (web ui)',
-    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Follow up', ContactFlowId: randomUUID() } }],
+  const { events, incidentId: id } = await failuresOfRuleWithDeletedFlow(admin, {
+    name: 'follow-up with a deleted flow (web ui)',
+    count: RUNS,
+    error: 'flow gone',
   });
-  const events = Array.from({ length: RUNS }, () =>
-    failureEvent({ ruleId: rule.RuleId, reasonCode: 'ResourceNotFoundException', error: 'flow gone' }),
-  );
-  const id = incidentId(incidentKey(events[0]!, ['instanceId', 'ruleId', 'actionType', 'reasonCode']));
   const handles = await Promise.all(events.map((event) => stack.start(event)));
   await eventually(async () => {
     const status = await stack.temporal.client.workflow
@@ -53,39 +49,18 @@ test("an operator answers an incident with retry and a corrected flow from the W
 
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(
-    `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows/${encodeURIComponent(id)}`,
+  await sendSignalFromWebUi(
+    page,
+    { uiUrl: stack.temporal.uiUrl, namespace: stack.temporal.namespace, workflowId: id },
+    'answer',
+    {
+      action: 'retry',
+      overrides: { contactFlowId: SEED.contactFlows.taskTriage },
+      note: 'flow restored',
+      by: 'web-ui-test',
+    },
+    'web-ui-incident-dialog',
   );
-  await page.getByRole('heading', { level: 1, name: id }).waitFor({ state: 'visible' });
-
-  await page.getByRole('button', { name: 'More Actions' }).click();
-  await page.getByRole('menuitem', { name: 'Send a Signal' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Send a Signal' });
-  await dialog.getByRole('button', { name: 'Select a signal' }).click();
-  await dialog.getByRole('option', { name: 'answer', exact: true }).click();
-  await dialog.getByRole('listbox').waitFor({ state: 'hidden' });
-  const dataFor = await dialog
-    .locator('label', { has: page.getByText('Data', { exact: true }) })
-    .getAttribute('for');
-  const data = dialog.locator(`[id="${dataFor}"]`).getByRole('textbox');
-  await data.fill(
-    JSON.stringify(
-      {
-        action: 'retry',
-        overrides: { contactFlowId: SEED.contactFlows.taskTriage },
-        note: 'flow restored',
-        by: 'web-ui-test',
-      },
-      null,
-      2,
-    ),
-  );
-  expect(await data.textContent()).toContain('"note": "flow restored"');
-  const submit = dialog.getByRole('button', { name: 'Submit' });
-  expect(await submit.isEnabled()).toBe(true);
-  await page.screenshot({ path: screenshotPath('web-ui-incident-dialog'), fullPage: true });
-  await submit.click();
-  await page.getByRole('log').getByText('Workflow signaled.').waitFor({ state: 'visible' });
 
   const results = (await Promise.all(handles.map((h) => h.result()))) as RemediationResult[];
   expect(results.map((r) => r.outcome)).toEqual(events.map(() => 'recovered'));

@@ -10,7 +10,8 @@ import type { OperatorDecision } from '../../workflows/definitions';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
 import { startRemediationStack, type RemediationStack } from '../helpers/remediation-stack';
 import { waitForPhase } from '../helpers/wait';
-import { launchChromium, screenshotPath } from './chromium';
+import { launchChromium } from './chromium';
+import { sendSignalFromWebUi } from './send-signal';
 
 const DECISION = {
   overrides: { contactFlowId: SEED.contactFlows.taskTriage },
@@ -36,34 +37,13 @@ test("an operator answers an escalated run with retry and a corrected flow from 
 
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(
-    `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+  await sendSignalFromWebUi(
+    page,
+    { uiUrl: stack.temporal.uiUrl, namespace: stack.temporal.namespace, workflowId: handle.workflowId },
+    'retry',
+    DECISION,
+    'web-ui-signal-dialog',
   );
-  await page.getByRole('heading', { level: 1, name: handle.workflowId }).waitFor({ state: 'visible' });
-
-  await page.getByRole('button', { name: 'More Actions' }).click();
-  await page.getByRole('menuitem', { name: 'Send a Signal' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Send a Signal' });
-  // The signal names the UI offers come from the running worker (`__temporal_workflow_metadata`).
-  await dialog.getByRole('button', { name: 'Select a signal' }).click();
-  await dialog.getByRole('option', { name: 'retry', exact: true }).click();
-  await dialog.getByRole('listbox').waitFor({ state: 'hidden' });
-  await dialog.getByRole('button', { name: 'retry', exact: true }).waitFor({ state: 'visible' });
-  // The "Data" label points (for=) at the JSON editor's container, not at the editor itself, so
-  // the editor has no accessible name: follow the label to the textbox it means.
-  const dataFor = await dialog
-    .locator('label', { has: page.getByText('Data', { exact: true }) })
-    .getAttribute('for');
-  const data = dialog.locator(`[id="${dataFor}"]`).getByRole('textbox');
-  await data.fill(JSON.stringify(DECISION, null, 2));
-  expect(await data.textContent()).toContain('"note": "fixed in the Web UI"');
-  const submit = dialog.getByRole('button', { name: 'Submit' });
-  expect(await submit.isEnabled()).toBe(true);
-  await page.screenshot({ path: screenshotPath('web-ui-signal-dialog'), fullPage: true });
-
-  await submit.click();
-  await page.getByRole('log').getByText('Workflow signaled.').waitFor({ state: 'visible' });
-  await dialog.waitFor({ state: 'hidden' });
 
   const result = await stack.result(handle);
   expect(result.outcome).toBe('recovered');

@@ -73,3 +73,17 @@ export function processesMentioning(needle: string): number[] {
   }
   return pids;
 }
+
+/** Runs one CLI command against a Temporal server as an operator would, to its end. */
+export async function runCli(
+  args: string[],
+  temporal: { address: string; namespace: string; uiUrl?: string },
+): Promise<{ code: number | null; output: string }> {
+  const cli = spawnCli(args, {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    ...(temporal.uiUrl ? { TEMPORAL_WEB_UI_URL: temporal.uiUrl } : {}),
+  });
+  const { code } = await cli.exited;
+  return { code, output: cli.output() };
+}

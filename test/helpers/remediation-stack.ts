@@ -63,6 +63,24 @@ export function testSpeedPolicies(tweaks: PolicyTweaks = {}): string {
   return doc.toString();
 }
 
+/** A scenario policy, chosen by a marker in the event's error text (`scenario:<marker>`). */
+export const scenarioPolicy = (marker: string, policy: Record<string, unknown>) => ({
+  name: `test-${marker}`,
+  when: { errorMatches: `scenario:${marker}\\b` },
+  ...policy,
+});
+
+/**
+ * A wait-for-capacity policy for one instance's quota failures; `capacity` replaces what the
+ * tests otherwise share (wait up to 2m, then escalate; the metrics source).
+ */
+export const capacityPolicy = (name: string, instanceId: string, capacity: Record<string, unknown> = {}) => ({
+  name,
+  when: { reasonCode: 'ServiceQuotaExceededException', instanceId },
+  then: 'wait-for-capacity',
+  capacity: { maxWait: '2m', then: 'escalate', source: 'metrics', ...capacity },
+});
+
 export interface RemediationStack {
   temporal: TestTemporal;
   simulator: RunningSimulator;

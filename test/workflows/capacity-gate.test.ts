@@ -13,6 +13,7 @@ import {
   type RemediationResult,
 } from '../../workflows/definitions';
 import {
+  capacityPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -41,18 +42,8 @@ beforeAll(async () => {
     stack.policiesFile,
     testSpeedPolicies({
       prepend: [
-        {
-          name: 'never-capacity',
-          when: { instanceId: fullForever.instanceId },
-          then: 'wait-for-capacity',
-          capacity: { maxWait: '3s', then: 'escalate', source: 'metrics', quota: 1 },
-        },
-        {
-          name: 'long-storm',
-          when: { instanceId: longStorm.instanceId },
-          then: 'wait-for-capacity',
-          capacity: { maxWait: '2m', then: 'escalate', source: 'metrics', quota: 2 },
-        },
+        capacityPolicy('never-capacity', fullForever.instanceId, { maxWait: '3s', quota: 1 }),
+        capacityPolicy('long-storm', longStorm.instanceId, { quota: 2 }),
       ],
     }),
   );

@@ -19,6 +19,7 @@ import {
   type StormInstance,
 } from '../../simulator/quota-storm';
 import {
+  capacityPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -39,13 +40,8 @@ beforeAll(async () => {
     bootstrap.policiesFile,
     testSpeedPolicies({
       prepend: [
-        {
-          name: 'storm-auto-quota',
-          when: { reasonCode: 'ServiceQuotaExceededException', instanceId: instance.instanceId },
-          then: 'wait-for-capacity',
-          // No quota: `auto` is the default.
-          capacity: { maxWait: '2m', then: 'escalate', source: 'metrics' },
-        },
+        // No quota: `auto` is the default.
+        capacityPolicy('storm-auto-quota', instance.instanceId),
       ],
     }),
   );

@@ -12,6 +12,7 @@ import {
 } from '../../workflows/definitions';
 import { recordHistory } from '../helpers/histories';
 import {
+  capacityPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -33,12 +34,8 @@ let metricsInstance: StormInstance;
 let probeInstance: StormInstance;
 let crashInstance: StormInstance;
 
-const quotaPolicy = (name: string, instance: StormInstance, source: 'metrics' | 'probe') => ({
-  name,
-  when: { reasonCode: 'ServiceQuotaExceededException', instanceId: instance.instanceId },
-  then: 'wait-for-capacity',
-  capacity: { maxWait: '2m', then: 'escalate', source, quota: QUOTA },
-});
+const quotaPolicy = (name: string, instance: StormInstance, source: 'metrics' | 'probe') =>
+  capacityPolicy(name, instance.instanceId, { source, quota: QUOTA });
 
 beforeAll(async () => {
   // Policies name the storm instances, which exist only once the simulator runs: write them, then reload.

@@ -18,6 +18,7 @@ import {
 } from '../../workflows/definitions';
 import { spawnCli } from '../helpers/processes';
 import {
+  capacityPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -33,14 +34,7 @@ beforeAll(async () => {
   fs.writeFileSync(
     stack.policiesFile,
     testSpeedPolicies({
-      prepend: [
-        {
-          name: 'race',
-          when: { instanceId: instance.instanceId },
-          then: 'wait-for-capacity',
-          capacity: { maxWait: '2m', then: 'escalate', source: 'metrics', quota: 1 },
-        },
-      ],
+      prepend: [capacityPolicy('race', instance.instanceId, { quota: 1 })],
     }),
   );
   expect(await stack.worker.policies.reload()).toMatchObject({ status: 'applied' });

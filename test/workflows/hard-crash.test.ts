@@ -24,6 +24,7 @@ import {
 import { failureEvent } from '../helpers/events';
 import type { CliProcess } from '../helpers/processes';
 import {
+  capacityPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -46,14 +47,7 @@ beforeAll(async () => {
   fs.writeFileSync(
     stack.policiesFile,
     testSpeedPolicies({
-      prepend: [
-        {
-          name: 'crash-storm',
-          when: { reasonCode: 'ServiceQuotaExceededException', instanceId: storm.instanceId },
-          then: 'wait-for-capacity',
-          capacity: { maxWait: '5m', then: 'escalate', source: 'metrics', quota: QUOTA },
-        },
-      ],
+      prepend: [capacityPolicy('crash-storm', storm.instanceId, { maxWait: '5m', quota: QUOTA })],
     }),
   );
   // Only the worker process serves the queue until it is killed; an in-process one replaces it.

@@ -4,8 +4,6 @@
  * no page per run — and one `incidents answer … retry --override contactFlowId=…` recovers all 300
  * runs, one task each, within AWS's rate limits. Real dev server, real worker, the simulator.
  */
-import { randomUUID } from 'node:crypto';
-import { incidentId, incidentKey } from '../../activities/incident';
 import { SEED } from '../../simulator';
 import { mapConcurrent } from '../../ingress/map-concurrent';
 import {
@@ -14,9 +12,9 @@ import {
   type IncidentStatus,
   type RemediationResult,
 } from '../../workflows/definitions';
-import { failureEvent } from '../helpers/events';
+import { failuresOfRuleWithDeletedFlow } from '../helpers/broken-rule';
 import { recordHistory } from '../helpers/histories';
-import { spawnCli } from '../helpers/processes';
+import { runCli } from '../helpers/processes';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import {
   startRemediationStack,
@@ -28,7 +26,6 @@ import { eventually, waitForPhase } from '../helpers/wait';
 const RUNS = 300;
 const RATE = 20;
 const BURST = 40;
-const GROUP_BY = ['instanceId', 'ruleId', 'actionType', 'reasonCode'] as const;
 
 let stack: RemediationStack;
 let fallbackHook: WebhookReceiver;
@@ -61,31 +58,20 @@ afterAll(async () => {
   await fallbackHook.close();
 });
 
-async function incidents(...args: string[]) {
-  const cli = spawnCli(['incidents', ...args], {
-    TEMPORAL_ADDRESS: stack.temporal.address,
-    TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    TEMPORAL_WEB_UI_URL: stack.temporal.uiUrl,
-  });
-  const { code } = await cli.exited;
-  return { code, output: cli.output() };
-}
+const incidents = (...args: string[]) => runCli(['incidents', ...args], stack.temporal);
 
 test('300 failures of one rule with a missing flow: one incident, one page, one answer recovers every run', async () => {
   const admin = stack.simulator.admin;
   // The rule's flow was deleted: every run of the rule fails the same way.
-  const rule = await admin.addRule(SEED.instanceId, {
-    Name: 'follow-up with a deleted flow',
-    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Follow up', ContactFlowId: randomUUID() } }],
+  const {
+    ruleId,
+    events,
+    incidentId: id,
+  } = await failuresOfRuleWithDeletedFlow(admin, {
+    name: 'follow-up with a deleted flow',
+    count: RUNS,
+    error: 'ContactFlowId provided does not belong to connect instance',
   });
-  const events = Array.from({ length: RUNS }, () =>
-    failureEvent({
-      ruleId: rule.RuleId,
-      reasonCode: 'ResourceNotFoundException',
-      error: 'ContactFlowId provided does not belong to connect instance',
-    }),
-  );
-  const id = incidentId(incidentKey(events[0]!, [...GROUP_BY]));
   const handles = await mapConcurrent(events, 50, (event) => stack.start(event));
 
   const incident = stack.temporal.client.workflow.getHandle(id);
@@ -104,7 +90,7 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
   const found = await eventually(async () => {
     const ids: string[] = [];
     for await (const info of stack.temporal.client.workflow.list({
-      query: `WorkflowType = '${INCIDENT_WORKFLOW_TYPE}' AND ConnectRuleId = '${rule.RuleId}'`,
+      query: `WorkflowType = '${INCIDENT_WORKFLOW_TYPE}' AND ConnectRuleId = '${ruleId}'`,
     }))
       ids.push(info.workflowId);
     return ids.length ? ids : undefined;
@@ -128,7 +114,7 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
 
   const listed = await incidents('list', '--open');
   expect(listed.output).toMatch(
-    new RegExp(`${id}\\s+open\\s+ResourceNotFoundException\\s+CREATE_TASK\\s+${rule.RuleId}`),
+    new RegExp(`${id}\\s+open\\s+ResourceNotFoundException\\s+CREATE_TASK\\s+${ruleId}`),
   );
 
   // The flow is fixed (a new one), and one answer goes to every run.
@@ -179,18 +165,15 @@ test('300 failures of one rule with a missing flow: one incident, one page, one 
 
 test('an incident whose channels all fail for good tells the fallback channel and says so; its runs still wait', async () => {
   const admin = stack.simulator.admin;
-  const rule = await admin.addRule(SEED.instanceId, {
-    Name: 'another deleted flow',
-    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Follow up', ContactFlowId: randomUUID() } }],
+  const { events, incidentId: id } = await failuresOfRuleWithDeletedFlow(admin, {
+    name: 'another deleted flow',
+    count: 3,
+    error: 'flow gone',
   });
   // The ops bus refuses the incident's opening notification (AccessDenied: a configuration error).
   await admin.injectFaults({
     errors: [{ operation: 'PutEvents', error: 'AccessDeniedException', count: 1 }],
   });
-  const events = Array.from({ length: 3 }, () =>
-    failureEvent({ ruleId: rule.RuleId, reasonCode: 'ResourceNotFoundException', error: 'flow gone' }),
-  );
-  const id = incidentId(incidentKey(events[0]!, [...GROUP_BY]));
   const handles = await Promise.all(events.map((event) => stack.start(event)));
   const incident = stack.temporal.client.workflow.getHandle(id);
   await eventually(async () => {

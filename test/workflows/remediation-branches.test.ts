@@ -22,6 +22,8 @@ import {
 } from '../../workflows/definitions';
 import { failureEvent } from '../helpers/events';
 import {
+  capacityPolicy,
+  scenarioPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -33,36 +35,23 @@ let stack: RemediationStack;
 let quotaDuringRetry: StormInstance;
 let unreadableMetrics: StormInstance;
 
-const scenario = (marker: string, policy: Record<string, unknown>) => ({
-  name: `test-${marker}`,
-  when: { errorMatches: `scenario:${marker}\\b` },
-  ...policy,
-});
-
 beforeAll(async () => {
   stack = await startRemediationStack({ name: 'branches' });
   const admin = stack.simulator.admin;
   quotaDuringRetry = await addStormInstance(admin, QUOTA);
   unreadableMetrics = await addStormInstance(admin, QUOTA);
-  const capacity = { maxWait: '2m', then: 'escalate', source: 'metrics', quota: QUOTA };
   fs.writeFileSync(
     stack.policiesFile,
     testSpeedPolicies({
       prepend: [
-        {
-          // No capacity within a second: fall back to the retry schedule (whose re-issue meets the quota).
-          name: 'quota-then-retry',
-          when: { reasonCode: 'ServiceQuotaExceededException', instanceId: quotaDuringRetry.instanceId },
-          then: 'wait-for-capacity',
-          capacity: { ...capacity, maxWait: '1s', then: 'retry' },
-        },
-        {
-          name: 'quota-unreadable-metrics',
-          when: { reasonCode: 'ServiceQuotaExceededException', instanceId: unreadableMetrics.instanceId },
-          then: 'wait-for-capacity',
-          capacity,
-        },
-        scenario('templated', {
+        // No capacity within a second: fall back to the retry schedule (whose re-issue meets the quota).
+        capacityPolicy('quota-then-retry', quotaDuringRetry.instanceId, {
+          quota: QUOTA,
+          maxWait: '1s',
+          then: 'retry',
+        }),
+        capacityPolicy('quota-unreadable-metrics', unreadableMetrics.instanceId, { quota: QUOTA }),
+        scenarioPolicy('templated', {
           then: 'retry',
           reissue: {
             name: 'Retry of ${detail.ruleId}',
@@ -71,7 +60,7 @@ beforeAll(async () => {
             attributes: { team: 'ops', origin: 'remediator' },
           },
         }),
-        scenario('long-backoff', { then: 'retry' }),
+        scenarioPolicy('long-backoff', { then: 'retry' }),
       ],
     }),
   );

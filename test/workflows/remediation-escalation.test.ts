@@ -6,6 +6,7 @@ import { SEED } from '../../simulator';
 import { abandonSignal, resolveSignal, retrySignal, statusQuery } from '../../workflows/definitions';
 import { failureEvent, loadSampleEvent } from '../helpers/events';
 import {
+  scenarioPolicy,
   startRemediationStack,
   testSpeedPolicies,
   type RemediationStack,
@@ -23,11 +24,6 @@ let brokenHook: WebhookReceiver;
 let fallbackHook: WebhookReceiver;
 
 /** Scenario policies, chosen by a marker in the event's error text. */
-const scenario = (marker: string, policy: Record<string, unknown>) => ({
-  name: `test-${marker}`,
-  when: { errorMatches: `scenario:${marker}\\b` },
-  ...policy,
-});
 
 beforeAll(async () => {
   hook = await startWebhookReceiver();
@@ -50,16 +46,16 @@ beforeAll(async () => {
       },
       set: { 'defaults.fallbackChannel': 'fallback-hook' },
       prepend: [
-        scenario('webhook', { then: 'escalate', escalateTo: ['test-hook', 'ops-task'] }),
-        scenario('broken', { then: 'escalate', escalateTo: ['broken-hook'] }),
-        scenario('denied-bus', { then: 'escalate', escalateTo: ['ops-bus'] }),
-        scenario('unset-secret', { then: 'escalate', escalateTo: ['unset-secret-hook'] }),
-        scenario('flaky-hook', { then: 'escalate', escalateTo: ['test-hook'] }),
-        scenario('short-wait', { then: 'escalate', operatorWait: '1s' }),
-        scenario('ignore', { then: 'ignore' }),
-        scenario('deadline', { then: 'retry', deadline: '300ms' }),
+        scenarioPolicy('webhook', { then: 'escalate', escalateTo: ['test-hook', 'ops-task'] }),
+        scenarioPolicy('broken', { then: 'escalate', escalateTo: ['broken-hook'] }),
+        scenarioPolicy('denied-bus', { then: 'escalate', escalateTo: ['ops-bus'] }),
+        scenarioPolicy('unset-secret', { then: 'escalate', escalateTo: ['unset-secret-hook'] }),
+        scenarioPolicy('flaky-hook', { then: 'escalate', escalateTo: ['test-hook'] }),
+        scenarioPolicy('short-wait', { then: 'escalate', operatorWait: '1s' }),
+        scenarioPolicy('ignore', { then: 'ignore' }),
+        scenarioPolicy('deadline', { then: 'retry', deadline: '300ms' }),
         // A plain retry policy: it retries what AWS calls retryable, and only that.
-        scenario('plain-retry', { then: 'retry' }),
+        scenarioPolicy('plain-retry', { then: 'retry' }),
       ],
     }),
     depsOverride: {
