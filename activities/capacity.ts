@@ -1,10 +1,13 @@
 /**
- * Side effects of the task-capacity gate: reading Connect's open tasks (GetCurrentMetricData over
- * the instance's queues, ListQueues to know them), and the Temporal client calls a run or a gate
- * makes about a gate: joining it (by Update; signal-with-start starts the gate on demand,
- * atomically, so the first of a thousand concurrent failures creates it and the rest queue up
- * behind it), starting its overflow chunks and carrying their reports to it, checking it is still
- * the same gate (its lineage), and asking which permit holders have ended.
+ * The task-capacity gate's side effects:
+ *
+ * - `admissionRound` (GetCurrentMetricData task queue): the instance's one capacity setting from
+ *   the worker's policy file, its open tasks (GetCurrentMetricData over its queues), and — free
+ *   slots allowing — the waiting runs taken from its waiting room (waiting-room.ts);
+ * - `admitWaiter` (StartTaskContact task queue): one taken run's re-issue, answered to the run;
+ * - `ensureCapacityGate` (local activity): starts the instance's gate unless it runs.
+ *
+ * Reading and taking happen in one activity so that what is taken fits what was just read.
  */
 import {
   GetCurrentMetricDataCommand,
@@ -12,14 +15,20 @@ import {
   type ConnectClient,
   type CurrentMetricName,
 } from '@aws-sdk/client-connect';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { setTimeout as delay } from 'node:timers/promises';
+import { instanceIdFromArn } from '../events/arn';
+import { errorSummaryOf, type ErrorSummary } from '../events/aws-failure';
+import { capacitySettingsPolicy } from '../policies/instance-capacity';
+import { BUILTIN_CAPACITY } from '../policies/builtin-defaults';
+import type { AppliedQuotaReader } from './applied-quota';
 import { callAws } from './aws-failures';
+import type { PolicySource } from './policy';
+import type { ReissueResult } from './reissue';
+import { actionOfRule, describeRuleDefinition, type RuleCache, type RuleDefinition } from './rules';
+import { WaitingRoom, type TakenWaiter, type WaitingRoomContract } from './waiting-room';
 
 /**
  * Tasks that count against the active-tasks quota: waiting in queue, scheduled for later, and
@@ -34,117 +43,128 @@ export const OPEN_TASK_METRICS: CurrentMetricName[] = [
 /** Tasks wait in standard queues and in agents' own queues (a task transferred to an agent). */
 const TASK_QUEUE_TYPES = ['STANDARD', 'AGENT'] as const;
 
-/** How long a worker process trusts the gate's answer to "where do runs join?". */
-const INTAKE_TTL_MS = 1_000;
-const INTAKE_QUERY_DEADLINE_MS = 5_000;
-
-/**
- * A gate may ask for its next read of open tasks a little later (`notBefore`): Temporal timers
- * under a second fire late, so a sub-second poll waits here instead. Never longer than this, so
- * reads stay close to when the rate-limited queue let them out.
- */
-const MAX_READ_DELAY_MS = 1_000;
-
-/** Waits `ms`, at most MAX_READ_DELAY_MS: the short exact waits gates ask activities for. */
-const waitBriefly = (ms: number) => delay(Math.max(0, Math.min(ms, MAX_READ_DELAY_MS)));
-
 /** GetCurrentMetricData takes at most 100 queues per call. */
 export const QUEUES_PER_METRICS_CALL = 100;
 
-/**
- * How to reach an instance's gate. The workflow side owns these names (workflows/definitions.ts);
- * the worker hands them in, so activities stay free of workflow code.
- */
-export interface CapacityGateContract {
-  workflowType: string;
-  workflowId(instanceId: string): string;
-  enqueueSignal: string;
-  /** Joining the gate by Update (gates from v3 on; see workflows/definitions.ts for why). */
-  enqueueUpdate: string;
-  /** A chunk's report to its gate, by Update. */
-  overflowReportUpdate: string;
-  positionQuery: string;
-  /** Where a run joins: `{ chunk, room }` (an overflow chunk) while the gate overflows, else the gate. */
-  intakeQuery: string;
-  overflowWorkflowId(instanceId: string, chunk: number): string;
-  overflowWorkflowType: string;
-  /** Waiters the gate hands to a chunk that is already running. */
-  holdSignal: string;
-  /** The gates' own task queue, from the main one. */
-  taskQueue(mainTaskQueue: string): string;
-}
+/** Queue ids are listed again this often (queues change rarely; one ListQueues per instance). */
+const QUEUE_LIST_TTL_MS = 5 * 60_000;
 
-/** What a waiting run asks the gate for (the gate's own CapacityRequest, restated for this adapter). */
-export interface GateEnqueueRequest {
-  instanceId: string;
-  workflowId: string;
-  priority: number;
+/** A round may wait this long before reading (Temporal timers under a second fire late). */
+const MAX_READ_DELAY_MS = 1_000;
+
+/** How long this process trusts that an instance's gate runs (a start is a no-op meanwhile). */
+const GATE_SEEN_TTL_MS = 1_000;
+
+/** The instance's one capacity setting (see policies/instance-capacity.ts), as a gate uses it. */
+export interface GateSettings {
   source: 'metrics' | 'probe';
   quota?: number;
+  /** Where the quota came from: the file, CloudWatch (`quota: auto`), or the fallback. */
+  quotaFrom?: 'policy' | 'cloudwatch' | 'fallback';
   queues?: string[];
-  since?: number;
-  ticket?: number;
-  settings?: object;
+  /** Admissions per second at most: the engine's StartTaskContact budget. */
+  grantsPerSecond?: number;
+  setHash?: string;
+  /** The policy whose capacity block set it (none: the built-in setting). */
+  policy?: string;
 }
 
-export interface GateQueuePosition {
-  position?: number;
-  queueLength: number;
+export interface AdmissionRoundInput {
+  instanceId: string;
+  /** The remediation task queue (the waiting room's name derives from it). */
+  taskQueue: string;
+  /** Admissions the gate may start now (its batch and the StartTaskContact budget). */
+  maxTake: number;
+  /** Re-issues the gate has out: they hold capacity Connect's count may not show yet. */
   inFlight: number;
+  /** Free slots by the gate's probe window (probe source, or metrics that cannot be read). */
+  probeSlots: number;
+  /** Listen this long for a first waiter when the room is empty (0: take only what is there). */
+  listenMs: number;
+  /** Read no earlier than this (epoch ms, at most a second away). */
+  notBefore?: number;
+}
+
+export interface AdmissionRound {
+  settings: GateSettings;
+  /** Tasks open on the instance, when read. */
+  openTasks?: number;
+  /** Why metrics could not be read (the round used the probe window instead). */
+  metricsUnreadable?: string;
+  /** Free slots the round found (after the gate's re-issues in flight). */
+  free: number;
+  /** The room's backlog as Temporal last reported it (approximate, seconds old). */
+  waiting?: number;
+  taken: TakenWaiter[];
+  /** Fewer waiters than asked for were there: the room is empty for now. */
+  roomEmpty: boolean;
+}
+
+/** What one admission came to (the run's waiting task carries the full answer). */
+export type AdmissionOutcome =
+  | { kind: 'created'; workflowId: string; contactId: string }
+  /** AWS refused the re-issue: the gate reads the error like the run does. */
+  | { kind: 'refused'; workflowId: string; error: ErrorSummary }
+  /** The run's operator decided while it waited: nothing was re-issued. */
+  | { kind: 'cancelled'; workflowId: string }
+  /** The run was gone (ended, or its waiting task timed out and queued again). */
+  | { kind: 'gone'; workflowId: string };
+
+export interface CapacityGateContract extends WaitingRoomContract {
+  workflowType: string;
+  workflowId(instanceId: string): string;
+  /** The gates' own task queue, from the main one. */
+  gatesTaskQueue(mainTaskQueue: string): string;
+  /** The failure type of a waiter handed back for want of capacity. */
+  handBackFailureType: string;
 }
 
 export interface CapacityDeps {
   connect: ConnectClient;
+  policies: PolicySource;
+  quotas?: AppliedQuotaReader;
+  rules: RuleCache;
+  /** The re-issue itself (activities/reissue.ts), for the run it is done for. */
+  startTask(
+    request: TakenWaiter['request'],
+    workflowId: string,
+    task: object | undefined,
+  ): Promise<ReissueResult>;
   temporal: { client: Client; taskQueue: string; capacityGate: CapacityGateContract };
 }
 
-async function listQueueIds(
-  connect: ConnectClient,
-  instanceId: string,
-  types: readonly string[],
-): Promise<string[]> {
-  const ids: string[] = [];
-  await callAws('ListQueues', async () => {
-    for await (const page of paginateListQueues(
-      { client: connect },
-      { InstanceId: instanceId, QueueTypes: [...types] as ('STANDARD' | 'AGENT')[] },
-    )) {
-      for (const q of page.QueueSummaryList ?? []) if (q.Id) ids.push(q.Id);
-    }
-  });
-  return ids;
-}
-
-/**
- * Runs started before gates listed queues themselves read open tasks of every standard queue on
- * each call: remember each instance's queue ids for a while instead of listing them every time.
- */
-const QUEUE_IDS_TTL_MS = 5 * 60_000;
-
-function cachedStandardQueueIds(connect: ConnectClient) {
-  const cache = new Map<string, { ids: string[]; at: number }>();
-  return async (instanceId: string): Promise<string[]> => {
-    const hit = cache.get(instanceId);
-    if (hit && Date.now() - hit.at < QUEUE_IDS_TTL_MS) return hit.ids;
-    const ids = await listQueueIds(connect, instanceId, ['STANDARD']);
-    cache.set(instanceId, { ids, at: Date.now() });
-    return ids;
-  };
-}
-
 export function createCapacityActivities(deps: CapacityDeps) {
-  const standardQueueIds = cachedStandardQueueIds(deps.connect);
   const gate = deps.temporal.capacityGate;
   const client = deps.temporal.client;
+  const room = new WaitingRoom(client, gate);
+  const queueIds = new Map<string, { ids: string[]; at: number }>();
+  const gatesSeen = new Map<string, number>();
 
-  async function openTasksOf(instanceId: string, queueIds: string[]): Promise<number> {
+  async function instanceQueueIds(instanceId: string, configured?: string[]): Promise<string[]> {
+    if (configured?.length) return configured;
+    const hit = queueIds.get(instanceId);
+    if (hit && Date.now() - hit.at < QUEUE_LIST_TTL_MS) return hit.ids;
+    const ids: string[] = [];
+    await callAws('ListQueues', async () => {
+      for await (const page of paginateListQueues(
+        { client: deps.connect },
+        { InstanceId: instanceId, QueueTypes: [...TASK_QUEUE_TYPES] },
+      )) {
+        for (const q of page.QueueSummaryList ?? []) if (q.Id) ids.push(q.Id);
+      }
+    });
+    queueIds.set(instanceId, { ids, at: Date.now() });
+    return ids;
+  }
+
+  async function openTasksOf(instanceId: string, queues: string[]): Promise<number> {
     let open = 0;
-    for (let i = 0; i < queueIds.length; i += QUEUES_PER_METRICS_CALL) {
+    for (let i = 0; i < queues.length; i += QUEUES_PER_METRICS_CALL) {
       const response = await callAws('GetCurrentMetricData', () =>
         deps.connect.send(
           new GetCurrentMetricDataCommand({
             InstanceId: instanceId,
-            Filters: { Channels: ['TASK'], Queues: queueIds.slice(i, i + QUEUES_PER_METRICS_CALL) },
+            Filters: { Channels: ['TASK'], Queues: queues.slice(i, i + QUEUES_PER_METRICS_CALL) },
             CurrentMetrics: OPEN_TASK_METRICS.map((Name) => ({ Name, Unit: 'COUNT' })),
           }),
         ),
@@ -156,247 +176,144 @@ export function createCapacityActivities(deps: CapacityDeps) {
     return Math.round(open);
   }
 
-  /** The gate chain's identity: its first run id, the same across continue-as-new. */
-  async function lineageOf(instanceId: string): Promise<{ running: boolean; lineage?: string }> {
+  /** The instance's setting by the worker's current policy file; `quota: auto` read from CloudWatch. */
+  async function settingsOf(instanceId: string): Promise<GateSettings> {
+    const { set } = deps.policies.current();
+    const owner = capacitySettingsPolicy(set, instanceId);
+    const capacity = owner?.capacity ?? BUILTIN_CAPACITY;
+    const settings: GateSettings = {
+      source: capacity.source,
+      ...(capacity.quota !== undefined ? { quota: capacity.quota, quotaFrom: 'policy' as const } : {}),
+      ...(capacity.queues?.length ? { queues: capacity.queues } : {}),
+      grantsPerSecond: set.apiBudgets.StartTaskContact,
+      setHash: set.hash,
+      ...(owner ? { policy: owner.name } : {}),
+    };
+    if (capacity.quotaAuto && capacity.source === 'metrics' && deps.quotas) {
+      const applied = await deps.quotas.quotaOf(instanceId);
+      if (applied !== undefined) Object.assign(settings, { quota: applied, quotaFrom: 'cloudwatch' });
+      else settings.quotaFrom = 'fallback';
+    }
+    return settings;
+  }
+
+  /**
+   * The rule's definition, read once a minute per rule in this process. On the StartTaskContact
+   * queue, so a miss is a DescribeRule outside that operation's own queue: one per rule a minute.
+   */
+  const describing = new Map<string, Promise<RuleDefinition>>();
+  function ruleOf(instanceId: string, ruleId: string): Promise<RuleDefinition> {
+    const cached = deps.rules.get(instanceId, ruleId);
+    if (cached) return Promise.resolve(cached);
+    // A round admits dozens at once: they share one DescribeRule.
+    const key = `${instanceId}/${ruleId}`;
+    let pending = describing.get(key);
+    if (!pending) {
+      pending = describeRuleDefinition(deps.connect, { instanceId, ruleId })
+        .then((rule) => {
+          deps.rules.remember(rule);
+          return rule;
+        })
+        .finally(() => describing.delete(key));
+      describing.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Free slots by Connect's count, or by the gate's probe window when it cannot be read. */
+  async function freeSlots(input: AdmissionRoundInput, settings: GateSettings) {
+    if (settings.source !== 'metrics' || settings.quota === undefined) return { free: input.probeSlots };
     try {
-      const description = await client.workflow.getHandle(gate.workflowId(instanceId)).describe();
-      const lineage = description.raw.workflowExecutionInfo?.firstRunId ?? undefined;
-      return { running: description.status.name === 'RUNNING', ...(lineage ? { lineage } : {}) };
+      const openTasks = await openTasksOf(
+        input.instanceId,
+        await instanceQueueIds(input.instanceId, settings.queues),
+      );
+      return { openTasks, free: Math.max(0, settings.quota - openTasks - input.inFlight) };
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { running: false };
-      throw err;
+      // Permissions or an outage: probe until the metrics can be read again.
+      const why = err instanceof ApplicationFailure ? `${err.type} (${err.message})` : (err as Error).message;
+      return { free: input.probeSlots, metricsUnreadable: why };
     }
   }
-
-  /**
-   * Where runs of an instance join, and the gate's lineage — asked once a second at most per
-   * worker process: a storm's thousands of joins then cost one signal each. A stale answer is
-   * harmless: a full chunk still takes a late arrival, a gone one refuses it (the run joins the
-   * gate), and a lineage that changed meanwhile makes the run's next liveness check re-queue it.
-   */
-  const intakes = new Map<string, { chunk?: number; lineage?: string; at: number }>();
-  /**
-   * Joins this process sent to each chunk, and the room the gate first said it had: never more
-   * than that into one chunk, however stale the gate's count (a flooded chunk reports late).
-   */
-  const sentToChunk = new Map<string, { sent: number; room: number }>();
-  async function intakeOf(instanceId: string): Promise<{ chunk?: number; lineage?: string }> {
-    let intake = intakes.get(instanceId);
-    if (!intake || Date.now() - intake.at >= INTAKE_TTL_MS) {
-      const gateNow = await lineageOf(instanceId);
-      // A gate too busy to answer soon is simply joined directly.
-      const answer = gateNow.running
-        ? await client.connection
-            .withDeadline(Date.now() + INTAKE_QUERY_DEADLINE_MS, () =>
-              client.workflow
-                .getHandle(gate.workflowId(instanceId))
-                .query<{ chunk?: number; room?: number }>(gate.intakeQuery),
-            )
-            .catch(() => ({}) as { chunk?: number; room?: number })
-        : {};
-      intake = {
-        ...(answer.chunk !== undefined ? { chunk: answer.chunk } : {}),
-        ...lineageOnly(gateNow),
-        at: Date.now(),
-      };
-      intakes.set(instanceId, intake);
-      const key = `${instanceId}/${answer.chunk}`;
-      if (answer.chunk !== undefined && !sentToChunk.has(key)) {
-        // The gate moved on to a new tail: this instance's earlier chunks are done with.
-        for (const earlier of [...sentToChunk.keys()]) {
-          if (earlier.startsWith(`${instanceId}/`)) sentToChunk.delete(earlier);
-        }
-        sentToChunk.set(key, { sent: 0, room: answer.room ?? 0 });
-      }
-    }
-    const budget = intake.chunk === undefined ? undefined : sentToChunk.get(`${instanceId}/${intake.chunk}`);
-    if (!budget || budget.sent >= budget.room) return lineageOnly(intake);
-    budget.sent++;
-    return intake;
-  }
-
-  /**
-   * True when the run is now queued in that overflow chunk. A signal, not an Update: a storm's
-   * thousands of joins land on one chunk, and Temporal takes only a few Updates in flight per
-   * workflow (each its own workflow task) — measured, the joins retried far more than they landed.
-   * A chunk never continues as new and is no longer joined long before it ends.
-   */
-  async function joinOverflowChunk(
-    instanceId: string,
-    chunk: number,
-    waiter: Omit<GateEnqueueRequest, 'instanceId'>,
-  ): Promise<boolean> {
-    try {
-      await client.workflow
-        .getHandle(gate.overflowWorkflowId(instanceId, chunk))
-        .signal(gate.enqueueSignal, waiter);
-      return true;
-    } catch {
-      return false; // the chunk moved on: join the gate itself
-    }
-  }
-
-  /**
-   * An Update to the instance's running gate. False when no gate is running — or, `orRefused`, when
-   * a gate from before Updates refuses it (signal-with-start then queues the run there instead).
-   */
-  async function updateGate(instanceId: string, update: string, arg: unknown, orRefused = false) {
-    try {
-      await client.workflow.getHandle(gate.workflowId(instanceId)).executeUpdate(update, { args: [arg] });
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      if (orRefused && err instanceof WorkflowUpdateFailedError) return false;
-      throw err;
-    }
-  }
-
-  const lineageOnly = ({ lineage }: { lineage?: string }) => (lineage ? { lineage } : {});
 
   return {
-    /**
-     * Open tasks of the instance over `queueIds` (GetCurrentMetricData task queue; at most 100
-     * queues make one call). Without them (runs and gates from before), over every standard queue.
-     */
-    async readOpenTasks({
-      instanceId,
-      queues,
-      queueIds,
-      notBefore,
-    }: {
-      instanceId: string;
-      queues?: string[];
-      queueIds?: string[];
-      /** Epoch ms: read no earlier (at most MAX_READ_DELAY_MS from now). */
-      notBefore?: number;
-    }): Promise<number> {
-      if (notBefore !== undefined) await waitBriefly(notBefore - Date.now());
-      const ids = queueIds ?? (queues?.length ? queues : await standardQueueIds(instanceId));
-      return openTasksOf(instanceId, ids);
-    },
-
-    /** Every queue that can hold the instance's tasks, agent queues included (ListQueues task queue). */
-    async listInstanceQueues({ instanceId }: { instanceId: string }): Promise<string[]> {
-      return listQueueIds(deps.connect, instanceId, TASK_QUEUE_TYPES);
-    },
-
-    /**
-     * Queues the run at its instance's gate (starting the gate if needed) — or, while the gate
-     * overflows, straight in its open tail chunk, so a flood of arrivals does not land on the one
-     * gate workflow. Returns the gate's lineage.
-     */
-    async joinCapacityGate(request: GateEnqueueRequest): Promise<{ lineage?: string }> {
-      const { instanceId, ...waiter } = request;
-      const intake = await intakeOf(instanceId);
-      if (intake.chunk !== undefined && (await joinOverflowChunk(instanceId, intake.chunk, waiter))) {
-        return lineageOnly(intake);
+    async admissionRound(input: AdmissionRoundInput): Promise<AdmissionRound> {
+      if (input.notBefore !== undefined) {
+        await delay(Math.max(0, Math.min(input.notBefore - Date.now(), MAX_READ_DELAY_MS)));
       }
-      intakes.delete(instanceId);
-      const joined = await updateGate(instanceId, gate.enqueueUpdate, waiter, true);
-      if (joined) return lineageOnly(await lineageOf(instanceId));
-      // No gate: signal-with-start starts one atomically (the first of a thousand concurrent
-      // failures creates it); its first workflow task takes the signal, so nothing can refuse it.
-      await client.workflow.signalWithStart(gate.workflowType, {
-        workflowId: gate.workflowId(instanceId),
-        taskQueue: gate.taskQueue(deps.temporal.taskQueue),
-        args: [{ instanceId, taskQueue: deps.temporal.taskQueue }],
-        signal: gate.enqueueSignal,
-        signalArgs: [waiter],
-        staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
-      });
-      return lineageOnly(await lineageOf(instanceId));
+      // An empty room: wait for the first waiter before reading (there is nothing to read for).
+      const stopped = () => Context.current().cancellationSignal.aborted;
+      const held =
+        input.listenMs > 0
+          ? await room.take(input.taskQueue, input.instanceId, 1, { ms: input.listenMs, stopped })
+          : [];
+      const settings = await settingsOf(input.instanceId);
+      const waiting = await room.backlog(input.taskQueue, input.instanceId);
+      if (input.listenMs > 0 && held.length === 0) {
+        return {
+          settings,
+          free: 0,
+          taken: [],
+          roomEmpty: true,
+          ...(waiting !== undefined ? { waiting } : {}),
+        };
+      }
+      const read = await freeSlots(input, settings);
+      const allowed = Math.min(read.free, input.maxTake);
+      // Listened for, but no capacity after all: the run queues again at once.
+      for (const waiter of held.slice(allowed)) await room.handBack(waiter, gate.handBackFailureType);
+      const wanted = Math.max(0, allowed - held.length);
+      const more = await room.take(input.taskQueue, input.instanceId, wanted);
+      return {
+        settings,
+        ...read,
+        ...(waiting !== undefined ? { waiting } : {}),
+        taken: [...held.slice(0, allowed), ...more],
+        roomEmpty: wanted > 0 && more.length < wanted,
+      };
     },
 
     /**
-     * Starts an overflow chunk on the gates' queue (an activity, not a child workflow: a child's
-     * completion would reach the gate unasked). A chunk already running takes the waiters instead.
+     * One taken run's re-issue: unless the run stopped waiting (its operator decided), the rule
+     * (read once a minute per rule in this process) and StartTaskContact, then the run's waiting
+     * task answered with the result or with AWS's refusal. A throttled call is retried in place.
      */
-    async startOverflowChunk(input: {
-      instanceId: string;
-      chunk: number;
-      gateLineage: string;
-      waiters: unknown[];
-    }): Promise<void> {
-      const workflowId = gate.overflowWorkflowId(input.instanceId, input.chunk);
+    async admitWaiter({ waiter }: { instanceId: string; waiter: TakenWaiter }): Promise<AdmissionOutcome> {
+      const { workflowId } = waiter;
+      if (!(await room.stillWaiting(waiter))) {
+        return (await room.cancelled(waiter))
+          ? { kind: 'cancelled', workflowId }
+          : { kind: 'gone', workflowId };
+      }
+      const { event } = waiter.request;
+      let result: ReissueResult;
       try {
-        await client.workflow.start(gate.overflowWorkflowType, {
-          workflowId,
-          taskQueue: gate.taskQueue(deps.temporal.taskQueue),
-          args: [input],
-          staticSummary: `Overflow chunk ${input.chunk} of the task-capacity gate for ${input.instanceId}`,
-        });
+        const rule = await ruleOf(instanceIdFromArn(event.detail.instanceArn) ?? '', event.detail.ruleId);
+        const action = actionOfRule(rule, event.detail.actionType);
+        result = await deps.startTask(waiter.request, workflowId, action.task);
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        // Started by an earlier attempt of this activity: the chunk ignores waiters it holds.
-        if (input.waiters.length > 0) {
-          await client.workflow.getHandle(workflowId).signal(gate.holdSignal, input.waiters);
-        }
+        if (!(err instanceof ApplicationFailure) || !err.nonRetryable) throw err; // retried in place
+        await room.refuse(waiter, err);
+        return { kind: 'refused', workflowId, error: errorSummaryOf(err) };
       }
+      // A run that stopped waiting meanwhile gets the same task again by ClientToken when it retries.
+      return (await room.answer(waiter, result))
+        ? { kind: 'created', workflowId, contactId: result.resultId }
+        : { kind: 'gone', workflowId };
     },
 
-    /** A chunk's report to its gate; false when the gate is gone (its runs re-queue themselves). */
-    async reportToCapacityGate({
-      instanceId,
-      report,
-    }: {
-      instanceId: string;
-      report: object;
-    }): Promise<boolean> {
-      return updateGate(instanceId, gate.overflowReportUpdate, report);
-    },
-
-    /**
-     * A short wait a gate needs exactly (at most MAX_READ_DELAY_MS): Temporal timers under a second
-     * fire up to a second late.
-     */
-    async pauseBriefly({ ms }: { ms: number }): Promise<void> {
-      await waitBriefly(ms);
-    },
-
-    /** Whether the instance's gate is running, and which gate chain it is. */
-    async capacityGateLineage({ instanceId }: { instanceId: string }) {
-      return lineageOf(instanceId);
-    },
-
-    /** Of these workflows, the ones that have ended (or never existed): their permits can be reclaimed. */
-    async endedWorkflows({ workflowIds }: { workflowIds: string[] }): Promise<string[]> {
-      const ended: string[] = [];
-      for (const workflowId of workflowIds) {
-        try {
-          const { status } = await client.workflow.getHandle(workflowId).describe();
-          if (status.name !== 'RUNNING') ended.push(workflowId);
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) ended.push(workflowId);
-          else throw err;
-        }
-      }
-      return ended;
-    },
-
-    /** Runs started before lineages: signal-with-start only. */
-    async enqueueForCapacity(request: GateEnqueueRequest): Promise<void> {
-      const { instanceId, ...waiter } = request;
-      await client.workflow.signalWithStart(gate.workflowType, {
+    /** Local activity: starts the instance's gate unless it runs (a no-op start otherwise). */
+    async ensureCapacityGate({ instanceId }: { instanceId: string }): Promise<void> {
+      const seenAt = gatesSeen.get(instanceId);
+      if (seenAt !== undefined && Date.now() - seenAt < GATE_SEEN_TTL_MS) return;
+      await client.workflow.start(gate.workflowType, {
         workflowId: gate.workflowId(instanceId),
-        taskQueue: deps.temporal.taskQueue,
-        args: [{ instanceId }],
-        signal: gate.enqueueSignal,
-        signalArgs: [waiter],
+        taskQueue: gate.gatesTaskQueue(deps.temporal.taskQueue),
+        args: [{ instanceId, taskQueue: deps.temporal.taskQueue }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
         staticSummary: `Task-capacity gate for Connect instance ${instanceId}`,
       });
-    },
-
-    /** Runs started before position was read on demand: they still ask now and then. */
-    async capacityQueuePosition({
-      instanceId,
-      workflowId,
-    }: {
-      instanceId: string;
-      workflowId: string;
-    }): Promise<GateQueuePosition> {
-      return client.workflow
-        .getHandle(gate.workflowId(instanceId))
-        .query<GateQueuePosition, [string]>(gate.positionQuery, workflowId);
+      gatesSeen.set(instanceId, Date.now());
     },
   };
 }

@@ -17,14 +17,7 @@ import { createEscalationActivities, type HttpPost } from './escalation';
 import { createIncidentActivities, type IncidentContract } from './incident';
 import { createPolicyActivities, type PolicySource } from './policy';
 import { createReissueActivities } from './reissue';
-import {
-  describeRuleAction,
-  describeRuleDefinition,
-  notificationContent,
-  RuleCache,
-  type NotificationContent,
-  type RuleDefinition,
-} from './rules';
+import { describeRuleDefinition, RuleCache, type RuleDefinition } from './rules';
 
 export interface ActivityDeps {
   connect: ConnectClient;
@@ -53,16 +46,22 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const rules = deps.rules ?? new RuleCache();
+  const quotas = deps.cloudWatch
+    ? new AppliedQuotaReader(deps.cloudWatch, { warn: (m, a) => log.warn(m, a) })
+    : undefined;
+  const reissue = createReissueActivities(deps);
   return {
-    ...createPolicyActivities(
-      deps.policies,
-      deps.cloudWatch
-        ? new AppliedQuotaReader(deps.cloudWatch, { warn: (m, a) => log.warn(m, a) })
-        : undefined,
-    ),
-    ...createReissueActivities(deps),
+    ...createPolicyActivities(deps.policies, quotas),
+    ...reissue.activities,
     ...createEscalationActivities(deps),
-    ...createCapacityActivities(deps),
+    ...createCapacityActivities({
+      connect: deps.connect,
+      policies: deps.policies,
+      ...(quotas ? { quotas } : {}),
+      rules,
+      startTask: reissue.startTaskFor,
+      temporal: deps.temporal,
+    }),
     ...createIncidentActivities(deps),
 
     /** One DescribeRule call (DescribeRule task queue); the answer is also kept fresh in this process. */
@@ -87,15 +86,6 @@ export function createActivities(deps: ActivityDeps) {
       }
       return rules.get(request.instanceId, request.ruleId);
     },
-
-    /** Runs started before the rate budgets: the notification content, read by DescribeRule here. */
-    async describeNotification(rule: {
-      instanceId: string;
-      ruleId: string;
-    }): Promise<NotificationContent | undefined> {
-      const { action } = await describeRuleAction(deps.connect, { ...rule, actionType: 'SEND_NOTIFICATION' });
-      return notificationContent(action);
-    },
   };
 }
 
@@ -105,16 +95,13 @@ export type RemediationActivities = ReturnType<typeof createActivities>;
  * The activities each rate-limited task queue serves: for an AWS operation, everything that calls
  * that operation and nothing else, so the queue's server-side rate limit is the operation's rate
  * (`notifyChannel` serves two: the workflow routes an eventbridge channel to PutEvents and a
- * connect-task channel to StartTaskContact); for the capacity intake, runs joining their gate.
+ * connect-task channel to StartTaskContact; the capacity gate's re-issues are StartTaskContact
+ * calls, its admission rounds GetCurrentMetricData calls — their rare ListQueues and DescribeRule
+ * calls ride along, at most one per instance or rule every few minutes per worker process).
  */
-export const RATE_LIMITED_ACTIVITIES: Record<
-  AwsOperation | 'CapacityIntake',
-  (keyof RemediationActivities)[]
-> = {
-  StartTaskContact: ['startTaskContact', 'notifyChannel'],
+export const RATE_LIMITED_ACTIVITIES: Partial<Record<AwsOperation, (keyof RemediationActivities)[]>> = {
+  StartTaskContact: ['startTaskContact', 'notifyChannel', 'admitWaiter'],
   DescribeRule: ['describeRule'],
-  GetCurrentMetricData: ['readOpenTasks'],
-  ListQueues: ['listInstanceQueues'],
+  GetCurrentMetricData: ['admissionRound'],
   PutEvents: ['putReissuedEvent', 'notifyChannel'],
-  CapacityIntake: ['joinCapacityGate'],
 };

@@ -7,8 +7,7 @@
  *
  * `startTaskContact` and `putReissuedEvent` make exactly one AWS call each and run on their
  * operation's rate-limited task queue; the workflow hands them the rule's definition (read once per
- * rule while fresh, see rules.ts). `reissueCreateTask` / `reissueEventBridgeEvent` read the rule
- * themselves: they serve runs started before the rate budgets existed, until those have drained.
+ * rule while fresh, see rules.ts). The capacity gate makes a waiting run's call (`startTaskFor`).
  */
 import {
   StartTaskContactCommand,
@@ -26,7 +25,7 @@ import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ReissueOverrides } from '../policies/types';
 import { callAws, entryFailure } from './aws-failures';
-import { describeRuleAction, ruleActionDefinition, type RuleActionDefinition } from './rules';
+import type { RuleActionDefinition } from './rules';
 import { holdsVariableInjection, renderTemplate } from './templates';
 
 export interface ReissueInput {
@@ -152,11 +151,13 @@ export function reissuedEventEntry(
 export function createReissueActivities(deps: ReissueDeps) {
   const runUrlOfCaller = () => deps.runUrl(Context.current().info.workflowExecution?.workflowId ?? '');
 
+  /** The StartTaskContact call of a re-issue, linked to the run it is done for. */
   async function startTask(
     input: Pick<ReissueInput, 'event' | 'overrides'>,
     task: RuleActionDefinition['task'],
-  ) {
-    const { request, notes } = taskRequest(input, task, runUrlOfCaller());
+    runUrl: string,
+  ): Promise<ReissueResult> {
+    const { request, notes } = taskRequest(input, task, runUrl);
     const result = await callAws(
       'StartTaskContact',
       () => deps.connect.send(new StartTaskContactCommand(request)),
@@ -181,36 +182,24 @@ export function createReissueActivities(deps: ReissueDeps) {
   }
 
   return {
-    /** One StartTaskContact call (StartTaskContact task queue). */
-    async startTaskContact(input: ReissueWithRuleInput): Promise<ReissueResult> {
-      return startTask(input, input.action.task);
-    },
+    /** For the capacity gate: a waiting run's StartTaskContact, made by the gate's activity. */
+    startTaskFor: (
+      input: Pick<ReissueInput, 'event' | 'overrides'>,
+      workflowId: string,
+      task: RuleActionDefinition['task'],
+    ) => startTask(input, task, deps.runUrl(workflowId)),
+    activities: {
+      /** One StartTaskContact call (StartTaskContact task queue). */
+      async startTaskContact(input: ReissueWithRuleInput): Promise<ReissueResult> {
+        return startTask(input, input.action.task, runUrlOfCaller());
+      },
 
-    /** One PutEvents call (PutEvents task queue). */
-    async putReissuedEvent(input: ReissueWithRuleInput): Promise<ReissueResult> {
-      return putEvent(
-        reissuedEventEntry(input, { ruleName: input.ruleName, eventName: input.action.eventName }),
-      );
-    },
-
-    /** Runs started before the rate budgets: DescribeRule and StartTaskContact in one activity. */
-    async reissueCreateTask(input: ReissueInput): Promise<ReissueResult> {
-      const { action } = await describeRuleAction(deps.connect, {
-        instanceId: instanceIdFromArn(input.event.detail.instanceArn) ?? '',
-        ruleId: input.event.detail.ruleId,
-        actionType: 'CREATE_TASK',
-      });
-      return startTask(input, ruleActionDefinition(action).task);
-    },
-
-    /** Runs started before the rate budgets: DescribeRule and PutEvents in one activity. */
-    async reissueEventBridgeEvent(input: ReissueInput): Promise<ReissueResult> {
-      const { ruleName, action } = await describeRuleAction(deps.connect, {
-        instanceId: instanceIdFromArn(input.event.detail.instanceArn) ?? '',
-        ruleId: input.event.detail.ruleId,
-        actionType: 'GENERATE_EVENTBRIDGE_EVENT',
-      });
-      return putEvent(reissuedEventEntry(input, { ruleName, eventName: action.EventBridgeAction?.Name }));
+      /** One PutEvents call (PutEvents task queue). */
+      async putReissuedEvent(input: ReissueWithRuleInput): Promise<ReissueResult> {
+        return putEvent(
+          reissuedEventEntry(input, { ruleName: input.ruleName, eventName: input.action.eventName }),
+        );
+      },
     },
   };
 }

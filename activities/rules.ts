@@ -80,6 +80,17 @@ export interface RuleDefinition {
   describedAt: string;
 }
 
+/** The rule's action of the failed type; a rule edited since the failure may have none. */
+export function actionOfRule(rule: RuleDefinition, actionType: string): RuleActionDefinition {
+  const action = rule.actions.find((a) => a.actionType === actionType);
+  if (action) return action;
+  throw ApplicationFailure.create({
+    type: ACTION_NOT_IN_RULE,
+    message: `Rule ${rule.ruleId} has no ${actionType} action any more (it was edited since the failure)`,
+    nonRetryable: true,
+  });
+}
+
 export function ruleActionDefinition(action: RuleAction): RuleActionDefinition {
   const task = action.TaskAction;
   const notification = notificationContent(action);

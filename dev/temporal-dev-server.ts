@@ -10,6 +10,17 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { HOW_TO_GET_TEMPORAL_CLI, TemporalCliUnavailableError, type TemporalCliSource } from './temporal-cli';
 import { REMEDIATION_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
+/**
+ * The capacity waiting rooms rely on task-queue priority (Temporal's newer matcher, the default on
+ * Temporal Cloud); a dev server is one process, so one partition per task queue also keeps each
+ * room in exact arrival order within a priority (docs/capacity-gate.md says what clusters do).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  'matching.useNewMatcher=true',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
 export interface DevServerOptions {
   cli: TemporalCliSource;
   cacheDir: string;
@@ -84,6 +95,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
         ui: options.ui ?? false,
         uiPort,
         searchAttributes: [...REMEDIATION_SEARCH_ATTRIBUTES],
+        extraArgs: DEV_SERVER_DYNAMIC_CONFIG.flatMap((setting) => ['--dynamic-config-value', setting]),
+        // Its warnings are about the server's own tuning (e.g. every waiting-room poll shorter than
+        // 20 s, which the capacity gate makes on purpose); errors still show.
+        log: { format: 'pretty', level: 'error' },
       },
     });
   } catch (err) {

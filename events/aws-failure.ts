@@ -23,3 +23,54 @@ export interface AwsFailureDetails {
    */
   previousContactId?: boolean;
 }
+
+/** A failed AWS call as a run records it (attempts, status, the gate's outcome). */
+export interface ErrorSummary {
+  /** AWS SDK error name (e.g. ThrottlingException) or entry ErrorCode for PutEvents. */
+  name: string;
+  message: string;
+  /** Retry hint the error carried (Retry-After / retryDelay), milliseconds. */
+  retryAfterMs?: number;
+  /** The call never got an answer from AWS (network, timeout): infrastructure, not a verdict. */
+  transport?: boolean;
+  /** HTTP status of AWS's answer (200 for a PutEvents entry error). */
+  httpStatusCode?: number;
+  /** AWS asked us to slow down. */
+  throttled?: boolean;
+  /** The SDK says the fault is AWS's (5xx): transient whatever its name. */
+  serverFault?: boolean;
+  /** The worker's AWS credentials are missing, expired or not recognised. */
+  credentials?: boolean;
+  /** The request carried a PreviousContactId (a quota error may be the 12-task chain limit). */
+  previousContactId?: boolean;
+}
+
+/**
+ * The summary of an application failure carrying AwsFailureDetails (activities/aws-failures.ts
+ * builds them): the same reading wherever the failure is met, in a workflow or in an activity.
+ */
+export function errorSummaryOf(failure: {
+  type?: string | null;
+  message: string;
+  nonRetryable?: boolean | null;
+  details?: unknown[] | null;
+}): ErrorSummary {
+  const details = (failure.details?.[0] ?? {}) as AwsFailureDetails;
+  const status = details.httpStatusCode;
+  const answered = status !== undefined || details.credentials === true;
+  return {
+    name: failure.type ?? 'Error',
+    message: failure.message,
+    ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
+    ...(status !== undefined ? { httpStatusCode: status } : {}),
+    ...(details.throttling ? { throttled: true } : {}),
+    ...((details.fault ?? (status !== undefined && status >= 500 ? 'server' : undefined)) === 'server'
+      ? { serverFault: true }
+      : {}),
+    ...(details.credentials ? { credentials: true } : {}),
+    ...(details.previousContactId ? { previousContactId: true } : {}),
+    // A retryable failure without an AWS answer is one the activity retried and gave up on: the
+    // request never reached AWS (refused connection, DNS, socket timeout).
+    ...(details.unreachable || !(failure.nonRetryable || answered) ? { transport: true } : {}),
+  };
+}

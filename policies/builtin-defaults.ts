@@ -19,7 +19,7 @@ export const BUILTIN_RETRY: RetrySettings = {
  */
 export const AWS_DEFAULT_ACTIVE_TASK_QUOTA = 2500;
 
-/** How often a queued run checks its gate is still there (AWS never sees it; Temporal does). */
+/** How long a run waits in the room before it makes sure its gate runs (AWS never sees it; Temporal does). */
 export const BUILTIN_LIVENESS_CHECK = '30m';
 
 export const BUILTIN_CAPACITY: CapacitySettings = {

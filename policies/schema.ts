@@ -289,15 +289,19 @@ export const CapacitySchema = z
         )
         .optional(),
       livenessCheck: positiveDuration(
-        'How often a queued run checks that its gate still holds it (re-queuing at once at a new gate if not). At most 30m.',
+        "How long a run waits in its instance's waiting room before it makes sure the gate runs and queues again (a gate an operator terminated is replaced within this). At most 30m.",
       )
         .refine((value) => (parseDuration(value) ?? 0) <= 30 * 60_000, expected('a duration up to 30m'))
         .meta({ default: BUILTIN_CAPACITY.livenessCheck })
         .optional(),
       priority: z
-        .number(expected('an integer'))
-        .int(expected('an integer'))
-        .describe('Higher is admitted first when capacity frees up; first come, first served among equals.')
+        .number(expected('an integer from -2 to 2'))
+        .int(expected('an integer from -2 to 2'))
+        .min(-2, expected('an integer from -2 to 2'))
+        .max(2, expected('an integer from -2 to 2'))
+        .describe(
+          'Higher is admitted first when capacity frees up (five levels, -2 to 2, default 0: Temporal task-queue priorities); close to first come, first served among equals.',
+        )
         .optional(),
     },
     expected('a map of capacity settings'),

@@ -46,9 +46,9 @@ export interface CapacitySettings {
   quotaFrom?: 'cloudwatch' | 'fallback';
   /** Queue ids to read metrics for (default: every queue of the instance, agent queues included). */
   queues?: string[];
-  /** Higher is served first; FIFO among equals. */
+  /** Higher is served first (-2 to 2); close to FIFO among equals. */
   priority?: number;
-  /** How often a queued run checks that its gate still holds it (at most 30m). */
+  /** How long a run waits in the room before it makes sure its gate runs and queues again (at most 30m). */
   livenessCheck?: string;
   /** `livenessCheck` in milliseconds (set where the policy is resolved). */
   livenessCheckMs?: number;

@@ -90,6 +90,11 @@ const EnvSchema = z.object({
     .int('WORKER_MAX_CACHED_WORKFLOWS: expected a whole number of workflows')
     .min(2, 'WORKER_MAX_CACHED_WORKFLOWS: expected at least 2')
     .optional(),
+  WORKER_MAX_CACHED_GATES: z.coerce
+    .number({ error: 'WORKER_MAX_CACHED_GATES: expected a number of workflows' })
+    .int('WORKER_MAX_CACHED_GATES: expected a whole number of workflows')
+    .min(0, 'WORKER_MAX_CACHED_GATES: expected 0 or more')
+    .optional(),
   CONNECT_REMEDIATOR_DATA_DIR: optionalString,
   XDG_CACHE_HOME: optionalString,
   LOG_LEVEL: optionalString,
@@ -135,6 +140,11 @@ export interface Config {
   workerMetrics?: WorkerMetricsConfig;
   /** Runs a worker keeps in memory between their workflow tasks (WORKER_MAX_CACHED_WORKFLOWS). */
   maxCachedWorkflows?: number;
+  /**
+   * Capacity gates a worker keeps in memory (WORKER_MAX_CACHED_GATES; default 100). 0 replays each
+   * gate from its history at every workflow task: the mode that proves a gate survives replay.
+   */
+  maxCachedGates?: number;
   /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise dev/temporal-cli.ts searches. */
   temporalCli?: string;
   cacheDir: string;
@@ -197,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined
       ? { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS }
       : {}),
+    ...(e.WORKER_MAX_CACHED_GATES !== undefined ? { maxCachedGates: e.WORKER_MAX_CACHED_GATES } : {}),
     temporalCli: e.TEMPORAL_CLI,
     cacheDir: path.join(cacheHome, 'connect-remediator'),
     dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),

@@ -1,15 +1,14 @@
 /**
  * One Temporal worker per rate budget, each polling that budget's task queue with the server-side
  * rate limit set to it: every AWS operation the engine calls (the engine's share of the account's
- * limit, policy file `apiRateLimits`), and the capacity gates' intake (CAPACITY_INTAKE_PER_SECOND
- * joins). The Temporal server enforces a task queue's rate over all its pollers, so the account
+ * limit, policy file `apiRateLimits`). The Temporal server enforces a task queue's rate over all its pollers, so the account
  * sees the budget whether one worker process runs or twenty. A policy edit that changes a budget
  * restarts that budget's worker with the new rate (Temporal applies a rate from the next poll).
  */
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { RATE_LIMITED_ACTIVITIES, type RemediationActivities } from '../activities';
 import type { ApiBudgets } from '../policies/api-budgets';
-import { CAPACITY_INTAKE, CAPACITY_INTAKE_PER_SECOND, rateLimitedTaskQueue } from '../workflows/definitions';
+import { rateLimitedTaskQueue } from '../workflows/definitions';
 import type { Logger } from './logger';
 
 type Budget = keyof typeof RATE_LIMITED_ACTIVITIES;
@@ -41,7 +40,7 @@ export class RateLimitedWorkers {
 
   /** Starts a worker for every budget that is new or changed; leaves the others alone. */
   async apply(apiBudgets: ApiBudgets): Promise<void> {
-    const budgets: Record<Budget, number> = { ...apiBudgets, [CAPACITY_INTAKE]: CAPACITY_INTAKE_PER_SECOND };
+    const budgets: Record<Budget, number> = apiBudgets;
     for (const budget of Object.keys(RATE_LIMITED_ACTIVITIES) as Budget[]) {
       const current = this.running.get(budget);
       if (current?.ratePerSecond === budgets[budget]) continue;
@@ -50,7 +49,7 @@ export class RateLimitedWorkers {
     }
   }
 
-  /** Requests (or joins) per second of each budget, as its worker runs now. */
+  /** Requests per second of each budget, as its worker runs now. */
   budgets(): Partial<Record<Budget, number>> {
     return Object.fromEntries([...this.running].map(([budget, r]) => [budget, r.ratePerSecond]));
   }
@@ -66,7 +65,7 @@ export class RateLimitedWorkers {
       namespace: this.options.namespace,
       taskQueue: rateLimitedTaskQueue(this.options.taskQueue, operation),
       activities: Object.fromEntries(
-        RATE_LIMITED_ACTIVITIES[operation].map((name) => [name, activities[name]]),
+        (RATE_LIMITED_ACTIVITIES[operation] ?? []).map((name) => [name, activities[name]]),
       ),
       maxTaskQueueActivitiesPerSecond: ratePerSecond,
       ...(this.options.identity ? { identity: `${this.options.identity}/${operation}` } : {}),

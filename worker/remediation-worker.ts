@@ -18,18 +18,12 @@ import { webUiRunsUrl, webUiRunUrl, type Config } from './config';
 import type { Logger } from './logger';
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
-  CAPACITY_OVERFLOW_WORKFLOW_TYPE,
   capacityGateTaskQueue,
   capacityGateWorkflowId,
-  capacityIntakeQuery,
-  capacityOverflowWorkflowId,
-  enqueueForCapacitySignal,
-  enqueueForCapacityUpdate,
-  holdInOverflowSignal,
   INCIDENT_WORKFLOW_TYPE,
   joinIncidentSignal,
-  overflowReportUpdate,
-  queuePositionQuery,
+  NO_TASK_CAPACITY_YET,
+  waitingRoomTaskQueue,
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
@@ -39,15 +33,9 @@ import { buildWorkflowBundleFile } from './workflow-bundle';
 export const CAPACITY_GATE_CONTRACT = {
   workflowType: CAPACITY_GATE_WORKFLOW_TYPE,
   workflowId: capacityGateWorkflowId,
-  enqueueSignal: enqueueForCapacitySignal.name,
-  enqueueUpdate: enqueueForCapacityUpdate.name,
-  overflowReportUpdate: overflowReportUpdate.name,
-  positionQuery: queuePositionQuery.name,
-  intakeQuery: capacityIntakeQuery.name,
-  overflowWorkflowId: capacityOverflowWorkflowId,
-  overflowWorkflowType: CAPACITY_OVERFLOW_WORKFLOW_TYPE,
-  holdSignal: holdInOverflowSignal.name,
-  taskQueue: capacityGateTaskQueue,
+  gatesTaskQueue: capacityGateTaskQueue,
+  roomTaskQueue: waitingRoomTaskQueue,
+  handBackFailureType: NO_TASK_CAPACITY_YET,
 };
 
 export const INCIDENT_CONTRACT = {
@@ -60,18 +48,18 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export type WorkflowBundle = WorkflowBundleWithSourceMap | { codePath: string };
 
 /**
- * Workflows cached in memory per worker process. A storm parks thousands of runs at the capacity
- * gate; an evicted run is replayed from its (short) history when its grant arrives, so a bounded
- * cache keeps the process small (the SDK's default grows with the heap: thousands).
+ * Workflows cached in memory per worker process. A storm parks thousands of runs in a capacity
+ * waiting room; an evicted run is replayed from its (short) history when its answer arrives, so a
+ * bounded cache keeps the process small (the SDK's default grows with the heap: thousands).
  */
 export const MAX_CACHED_WORKFLOWS = 100;
-/** Gates and overflow chunks: one gate per instance in a storm, and a chunk per thousand waiting. */
+/** Gates: one per Connect instance. */
 const MAX_CACHED_GATES = 100;
 
 export interface RemediationWorkerHandle {
   worker: Worker;
   policies: PolicyStore;
-  /** The rate-limited workers: one per AWS operation, and the capacity intake. */
+  /** The rate-limited workers: one per AWS operation. */
   rateLimited: RateLimitedWorkers;
   /** Resolves when the worker stops; rejects if it fails. */
   running: Promise<void>;
@@ -79,7 +67,10 @@ export interface RemediationWorkerHandle {
 }
 
 export interface StartRemediationWorkerOptions {
-  config: Pick<Config, 'temporal' | 'aws' | 'policiesFile' | 'secrets' | 'maxCachedWorkflows'>;
+  config: Pick<
+    Config,
+    'temporal' | 'aws' | 'policiesFile' | 'secrets' | 'maxCachedWorkflows' | 'maxCachedGates'
+  >;
   connection: NativeConnection;
   client: Client;
   logger: Logger;
@@ -125,9 +116,8 @@ export async function startRemediationWorker(
       ...options.depsOverride,
     };
     const activities = createActivities(deps);
-    // The main queue serves the workflows, the local and Temporal-only activities, and — for runs
-    // started before the rate budgets — every activity; AWS calls of new runs go to the
-    // operation queues below.
+    // The main queue serves the workflows and the local and Temporal-only activities; AWS calls go
+    // to the operation queues below.
     const worker = await Worker.create({
       connection: options.connection,
       namespace: config.temporal.namespace,
@@ -137,15 +127,15 @@ export async function startRemediationWorker(
       workflowBundle,
       ...(options.identity ? { identity: options.identity } : {}),
     });
-    // The capacity gates and their overflow chunks, on their own queue: a storm's thousands of run
-    // workflow tasks on the main queue never hold up a gate's grants. Few, long-lived workflows.
+    // The capacity gates, on their own queue: a storm's thousands of run workflow tasks on the main
+    // queue never hold up a gate's admissions. Few, long-lived workflows.
     const gates = await Worker.create({
       connection: options.connection,
       namespace: config.temporal.namespace,
       taskQueue: capacityGateTaskQueue(config.temporal.taskQueue),
       activities,
       workflowBundle,
-      maxCachedWorkflows: MAX_CACHED_GATES,
+      maxCachedWorkflows: config.maxCachedGates ?? MAX_CACHED_GATES,
       workflowThreadPoolSize: 1,
       ...(options.identity ? { identity: `${options.identity}/capacity-gates` } : {}),
     });

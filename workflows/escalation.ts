@@ -9,7 +9,6 @@ import {
   CancellationScope,
   isCancellation,
   metricMeter,
-  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -27,15 +26,7 @@ import {
   type RemediationStatus,
 } from './definitions';
 import { summarizeFailure } from './failures';
-import { AWS_RATE_BUDGETS } from './patches';
 import { RemediationEscalationDelivery } from './search-attributes';
-
-// Runs started before the rate budgets read the notification content with this activity. Nice to
-// have: an escalation goes out without the content rather than waiting on it.
-const { describeNotification } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
-});
 
 // No attempt limit: an escalation that cannot be delivered keeps trying (visible in the Web UI as
 // a pending activity with its last failure) until it gets through or an operator answers.
@@ -88,22 +79,21 @@ function channelQueue(channel: ChannelConfig): Pick<ActivityOptions, 'taskQueue'
   return operation ? { taskQueue: rateLimitedTaskQueue(workflowInfo().taskQueue, operation) } : {};
 }
 
-/** What the rule would have sent (SEND_NOTIFICATION), so a person can send it; best effort. */
-async function notificationOf(request: EscalationRequest, withinBudgets: boolean) {
+/**
+ * What the rule would have sent (SEND_NOTIFICATION), so a person can send it. Nice to have: an
+ * escalation goes out without the content rather than waiting on it.
+ */
+async function notificationOf(request: EscalationRequest): Promise<NotificationContent | undefined> {
   const rule = { instanceId: request.instanceId, ruleId: request.event.detail.ruleId };
-  const content: Promise<NotificationContent | undefined> = withinBudgets
-    ? ruleDefinition(rule, { fresh: false }).then((r) => ruleAction(r, 'SEND_NOTIFICATION').notification)
-    : describeNotification(rule);
-  return content.catch(() => undefined);
+  return ruleDefinition(rule, { fresh: false })
+    .then((r) => ruleAction(r, 'SEND_NOTIFICATION').notification)
+    .catch(() => undefined);
 }
 
 export async function notifyChannels(request: EscalationRequest): Promise<ChannelDeliveries> {
   const { event, channels, record, status } = request;
-  const withinBudgets = patched(AWS_RATE_BUDGETS);
   const notification =
-    event.detail.actionType === 'SEND_NOTIFICATION'
-      ? await notificationOf(request, withinBudgets)
-      : undefined;
+    event.detail.actionType === 'SEND_NOTIFICATION' ? await notificationOf(request) : undefined;
   const message = {
     workflowId: workflowInfo().workflowId,
     reason: request.reason,
@@ -126,7 +116,7 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
         .executeWithOptions(
           {
             summary: `Escalate via ${channel.name} (${channel.type})`,
-            ...(withinBudgets ? channelQueue(channel) : {}),
+            ...channelQueue(channel),
           },
           [{ channel, message }],
         )

@@ -4,8 +4,7 @@
  * and by the SDK error's `name` where AWS models one. Never by message text: AWS documents none.
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { AwsFailureDetails } from '../events/aws-failure';
-import type { ErrorSummary } from './definitions';
+import { errorSummaryOf, type ErrorSummary } from '../events/aws-failure';
 
 export type ReissueVerdict = 'retry' | 'wait-for-capacity' | 'escalate';
 
@@ -77,26 +76,7 @@ export function retryHintMs(
 /** An activity failure as the run records it. */
 export function summarizeFailure(err: unknown): ErrorSummary {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const details = (cause.details?.[0] ?? {}) as AwsFailureDetails;
-    const status = details.httpStatusCode;
-    const answered = status !== undefined || details.credentials === true;
-    return {
-      name: cause.type ?? 'Error',
-      message: cause.message,
-      ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
-      ...(status !== undefined ? { httpStatusCode: status } : {}),
-      ...(details.throttling ? { throttled: true } : {}),
-      ...((details.fault ?? (status !== undefined && status >= 500 ? 'server' : undefined)) === 'server'
-        ? { serverFault: true }
-        : {}),
-      ...(details.credentials ? { credentials: true } : {}),
-      ...(details.previousContactId ? { previousContactId: true } : {}),
-      // A retryable failure without an AWS answer is one the activity retried and gave up on: the
-      // request never reached AWS (refused connection, DNS, socket timeout).
-      ...(details.unreachable || !(cause.nonRetryable || answered) ? { transport: true } : {}),
-    };
-  }
+  if (cause instanceof ApplicationFailure) return errorSummaryOf(cause);
   if (cause instanceof TimeoutFailure) {
     return {
       name: 'ActivityTimeout',

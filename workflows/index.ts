@@ -1,5 +1,4 @@
-// Entry point the worker bundles: every workflow type the task queue serves.
+// Entry point the worker bundles: every workflow type the task queues serve.
 export { remediateFailedAction } from './remediate';
 export { taskCapacityGate } from './capacity-gate';
-export { taskCapacityOverflow } from './capacity-overflow';
 export { remediationIncident } from './incident';

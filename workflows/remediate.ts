@@ -15,8 +15,8 @@
 import {
   allHandlersFinished,
   condition,
-  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -29,7 +29,7 @@ import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
 import { nextAttemptDelay } from '../policies/schedule';
 import { capacityOf, policyTimings, type PolicyTimings } from '../policies/timings';
 import type { MatchFacts, ReissueOverrides, ResolvedPolicy } from '../policies/types';
-import { PermitInbox, waitForCapacity } from './capacity-wait';
+import { waitForCapacity } from './capacity-wait';
 import {
   statusQuery,
   type AttemptRecord,
@@ -49,19 +49,20 @@ import {
 import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
-import { ESCALATION_FALLBACK, INCIDENTS } from './patches';
 import { Reissuer } from './reissue';
 import { RemediationIncident } from './search-attributes';
-import { announceEvent, announcePolicy, enterPhase, formatDuration } from './visibility';
+import { announceEvent, announcePolicy, enterPhase, formatDuration, recordAttempts } from './visibility';
 
-// Must succeed for the run to go on (the policy store is in memory): retried until it does, visibly.
 // Retried until it succeeds (visibly, as a pending activity): the run must reach its incident.
 const { joinIncident } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
-const { resolvePolicy } = proxyActivities<RemediationActivities>({
+// A local activity: the policy store is in this worker's memory, and the run's first workflow
+// task resolves it (and, waiting for capacity, makes sure of the gate) as one Temporal action.
+// Must succeed for the run to go on: retried until it does.
+const { resolvePolicy } = proxyLocalActivities<RemediationActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
@@ -98,7 +99,6 @@ class Remediation {
     escalations: this.escalations,
   };
   private readonly reissuer: Reissuer;
-  private readonly permits: PermitInbox;
   private policy!: ResolvedPolicy;
   private timings!: PolicyTimings;
   private overrides: ReissueOverrides = {};
@@ -114,7 +114,6 @@ class Remediation {
     this.info = additionalInfoOf(event);
     this.reissuer = new Reissuer(event, this.status);
     setHandler(statusQuery, () => this.status);
-    this.permits = new PermitInbox(this.instanceId);
   }
 
   async run(): Promise<RemediationResult> {
@@ -124,15 +123,14 @@ class Remediation {
     ]);
     const { name, setHash, strategy } = this.policy;
     this.status.policy = { name, setHash, strategy };
-    announcePolicy(this.policy);
+    announcePolicy(this.policy, this.status);
     this.timings = policyTimings(this.policy);
     this.overrides = { ...this.policy.reissue };
     this.restartDeadline();
 
     let step = this.firstStep();
     while (step.kind !== 'end') step = await this.perform(step);
-    // A decision still waiting is answered that it came too late; a stale capacity grant may still
-    // be on its way back to the gate.
+    // A decision still waiting is answered that it came too late.
     this.operator.close(step.outcome);
     await condition(allHandlersFinished);
     return this.finish(step.outcome, step.summary);
@@ -232,17 +230,16 @@ class Remediation {
     return this.event.detail.actionType === 'CREATE_TASK' && this.policy.capacity !== undefined;
   }
 
-  /** Task quota full: queue at the instance's capacity gate and re-issue only with a permit. */
+  /** Task quota full: wait in the instance's waiting room; its gate re-issues when capacity frees. */
   private async waitForCapacity(): Promise<Step> {
     const capacity = capacityOf(this.policy);
     const outcome = await waitForCapacity({
       instanceId: this.instanceId,
       capacity,
-      setHash: this.policy.setHash,
       status: this.status,
-      permits: this.permits,
+      reissuer: this.reissuer,
+      overrides: this.overrides,
       operatorDecided: () => this.operator.decided,
-      reissue: (delayMs) => this.reissue('capacity', delayMs),
     });
     switch (outcome.kind) {
       case 'recovered':
@@ -270,7 +267,7 @@ class Remediation {
   }
 
   private async escalateAndAwaitOperator(reason: string): Promise<Step> {
-    if (this.policy.incident && patched(INCIDENTS)) return this.joinIncidentAndAwaitOperator(reason);
+    if (this.policy.incident) return this.joinIncidentAndAwaitOperator(reason);
     const channels = this.policy.escalateTo;
     const record = newEscalationRecord(reason, channels, iso());
     this.escalations.push(record);
@@ -289,12 +286,7 @@ class Remediation {
       escalationNumber: this.escalations.length,
       status: this.status,
     });
-    if (patched(ESCALATION_FALLBACK)) {
-      await this.awaitDelivery(deliveries);
-    } else {
-      // Until at least one channel got through, nobody knows: keep the run open and the channels retrying.
-      await condition(() => this.operator.decided || deliveries.delivered());
-    }
+    await this.awaitDelivery(deliveries);
     const failedChannels = record.channels.filter((c) => !c.ok);
     const answered = await this.waitForAnswer(
       this.undelivered
@@ -432,6 +424,7 @@ class Remediation {
 
   private finish(outcome: RemediationOutcome, summary: string): RemediationResult {
     enterPhase(this.status, outcome, summary);
+    if (this.attempts.some((a) => a.ok)) recordAttempts(this.status);
     return {
       outcome,
       eventId: this.event.id,

@@ -1,6 +1,6 @@
 /**
- * How fast a gate has been granting, minute by minute, and how long its queue would take to drain
- * at that pace. Pure: `now` is passed in, so fixed inputs give fixed answers.
+ * How fast a gate has been admitting, minute by minute, and how long its waiting runs would take
+ * to drain at that pace. Pure: `now` is passed in, so fixed inputs give fixed answers.
  */
 import type { CapacityGateStatus } from '../../workflows/definitions';
 
@@ -22,13 +22,13 @@ export interface GrantMinute {
  * it granted in); nothing is assumed before the record's first minute.
  */
 export function grantMinutes(
-  history: readonly (readonly [number, number])[] | undefined,
+  history: readonly { minute: number; grants: number }[] | undefined,
   now: number,
   count: number,
 ): GrantMinute[] {
   if (!history?.length || count <= 0) return [];
   const grants = new Map<number, number>();
-  for (const [start, n] of history) grants.set(start, (grants.get(start) ?? 0) + n);
+  for (const { minute, grants: n } of history) grants.set(minute, (grants.get(minute) ?? 0) + n);
   const starts = [...grants.keys()];
   const oldest = Math.min(...starts);
   let newest = Math.max(...starts);
@@ -43,7 +43,7 @@ export function grantMinutes(
 export type DrainEstimate =
   /** Nothing waits. */
   | { basis: 'empty'; seconds: 0 }
-  /** Queue length ÷ the mean grant rate of the last complete minutes. */
+  /** Runs waiting ÷ the mean grant rate of the last complete minutes. */
   | { basis: 'recent-grants'; seconds: number; grantsPerMinute: number; minutes: number }
   /**
    * No grants to go by, but the policy's grant-rate budget caps the pace: the queue cannot drain
@@ -53,7 +53,8 @@ export type DrainEstimate =
   | { basis: 'unknown'; why: string };
 
 export function estimateDrain(status: CapacityGateStatus, now: number): DrainEstimate {
-  if (status.queueLength <= 0) return { basis: 'empty', seconds: 0 };
+  const waiting = status.waiting ?? 0;
+  if (waiting <= 0) return { basis: 'empty', seconds: 0 };
   const complete = grantMinutes(status.grantsPerMinute, now, RATE_MINUTES + 1)
     .filter((m) => m.complete)
     .slice(-RATE_MINUTES);
@@ -62,22 +63,20 @@ export function estimateDrain(status: CapacityGateStatus, now: number): DrainEst
     const grantsPerMinute = granted / complete.length;
     return {
       basis: 'recent-grants',
-      seconds: (status.queueLength / grantsPerMinute) * 60,
+      seconds: (waiting / grantsPerMinute) * 60,
       grantsPerMinute,
       minutes: complete.length,
     };
   }
   const why =
-    status.grantsPerMinute === undefined
-      ? 'this gate does not report its grants'
-      : complete.length > 0
-        ? `no grants in the last ${plural(complete.length, 'complete minute')}`
-        : 'no complete minute of grants yet';
+    complete.length > 0
+      ? `no grants in the last ${plural(complete.length, 'complete minute')}`
+      : 'no complete minute of grants yet';
   const budget = status.settings?.grantsPerSecond;
   if (budget !== undefined && budget > 0)
     return {
       basis: 'grant-budget',
-      seconds: status.queueLength / budget,
+      seconds: waiting / budget,
       grantsPerSecond: budget,
       why,
     };

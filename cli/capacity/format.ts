@@ -1,8 +1,8 @@
 /**
- * The lines `capacity` prints: one block per gate — what limits it (source, quota, open tasks), what
- * waits (queue, overflow), what it grants (permits, grants per minute, the budget and the policy it
- * came from), its counters, and how long the queue would take to drain. Pure, and tolerant of gates
- * started before a field existed: a missing field is said to be missing, never guessed.
+ * The lines `capacity` prints: one block per gate — what it is doing, what limits it (source,
+ * quota, open tasks), what waits (the waiting room's backlog), what it admits (re-issues out,
+ * grants per minute, the budget and the policy it came from), its counters, and how long the
+ * waiting runs would take to drain. Pure; a field the gate has not read yet is said to be missing.
  */
 import type { CapacityGateStatus } from '../../workflows/definitions';
 import { formatAge, formatTimestamp } from '../runs/format-time';
@@ -21,32 +21,36 @@ export function formatCapacityReport(reports: readonly GateReport[], now: Date):
   ];
 }
 
-/** The one-line answer when no gate runs (exit status 0: no storm is not an error). */
+/**
+ * The one-line answer when no gate runs (exit status 0: no storm is not an error). A gate starts
+ * with the first run that waits for capacity on its instance and then runs for good.
+ */
 export function formatNoGate(namespace: string, instanceId?: string): string {
   return instanceId !== undefined
-    ? `no running gate for instance ${instanceId} in namespace "${namespace}" (no task-quota failure is waiting for capacity there)`
-    : `no running capacity gate in namespace "${namespace}" (no task-quota failure is waiting for capacity)`;
+    ? `no capacity gate runs for instance ${instanceId} in namespace "${namespace}" (none has started: no task-quota failure has waited for capacity there)`
+    : `no capacity gate runs in namespace "${namespace}" (none has started: no task-quota failure has waited for capacity)`;
 }
 
 export function formatGateReport(report: GateReport, now: Date): string[] {
   const header = `instance ${report.instanceId}  (workflow ${report.workflowId})`;
   const { status } = report;
   if (!status) return [header, field('status', `no answer: ${report.problem ?? 'unknown reason'}`)];
-  // `source` is required by the contract; read defensively all the same, so no gate can crash this.
-  const source = status.settings?.source ?? status.source?.source ?? 'unknown source';
-  const quota = status.settings?.quota ?? status.source?.quota;
+  const source = status.settings?.source ?? 'not read yet';
+  const quota = status.settings?.quota;
+  const { admitted, created, quotaErrors, transientErrors, failed, cancelled } = status.stats;
   return [
     header,
-    field('source', sourceText(source, quota, status.window)),
+    field('doing', status.mode),
+    field('source', sourceText(source, quota, status.window, status.metricsUnreadable)),
     field('open tasks', openTasksText(status.lastOpenTasks, quota, source)),
-    field('queue', queueText(status)),
-    field('in flight', plural(status.inFlight, 'permit')),
+    field('waiting', waitingText(status)),
+    field('in flight', plural(status.inFlight, 're-issue')),
     field('grants/minute', grantsText(status.grantsPerMinute, now.getTime())),
     field('grant budget', budgetText(status)),
     field('setting from', settingFromText(status)),
     field(
       'counters',
-      `admitted ${status.admitted}, created ${status.created}, quota errors ${status.quotaErrors}, reclaimed ${status.reclaimed}`,
+      `admitted ${admitted}, created ${created}, quota errors ${quotaErrors}, transient ${transientErrors}, failed ${failed}, withdrawn ${cancelled}`,
     ),
     field('drain estimate', report.drainEstimate ? drainText(report.drainEstimate, status) : 'unknown'),
   ];
@@ -54,10 +58,11 @@ export function formatGateReport(report: GateReport, now: Date): string[] {
 
 const field = (label: string, value: string) => `  ${label.padEnd(LABEL_WIDTH)}  ${value}`;
 
-function sourceText(source: string, quota: number | undefined, window: number): string {
+function sourceText(source: string, quota: number | undefined, window: number, unreadable?: string): string {
   const parts = [source];
   if (quota !== undefined) parts.push(`quota ${quota}`);
-  if (source === 'probe') parts.push(`window ${formatRate(window)}`);
+  if (unreadable) parts.push(`metrics unreadable (${unreadable}): probing`);
+  if (source === 'probe' || unreadable) parts.push(`window ${formatRate(window)}`);
   return parts.join(', ');
 }
 
@@ -68,43 +73,38 @@ function openTasksText(open: number | undefined, quota: number | undefined, sour
   return `${open} of ${quota}${open >= quota ? ' (full)' : ''}`;
 }
 
-function queueText(status: CapacityGateStatus): string {
-  const waiting = `${status.queueLength} waiting`;
-  if (status.overflowLength === undefined) return waiting;
-  if (status.overflowLength === 0) return `${waiting}, none in overflow chunks`;
-  const chunks =
-    status.overflowChunks !== undefined ? plural(status.overflowChunks, 'overflow chunk') : 'overflow chunks';
-  return `${waiting}, ${status.overflowLength} of them in ${chunks}`;
+function waitingText(status: CapacityGateStatus): string {
+  if (status.waiting === undefined) return 'not known (the server reports no task-queue backlog)';
+  return `about ${plural(status.waiting, 'run')} in the waiting room (Temporal's backlog count, seconds old)`;
 }
 
 function grantsText(history: CapacityGateStatus['grantsPerMinute'], now: number): string {
-  if (history === undefined) return 'not reported by this gate';
   const minutes = grantMinutes(history, now, SHOWN_MINUTES);
   if (minutes.length === 0) return 'none yet';
   return minutes.map((m) => `${formatClock(m.start)} ${m.grants}${m.complete ? '' : ' so far'}`).join(', ');
 }
 
 function budgetText(status: CapacityGateStatus): string {
-  if (!status.settings) return 'unknown (this gate predates recorded settings)';
+  if (!status.settings) return 'not read yet';
   const budget = status.settings.grantsPerSecond;
   return budget === undefined ? 'not set' : `${formatRate(budget)}/s`;
 }
 
 function settingFromText(status: CapacityGateStatus): string {
-  if (!status.settings) return 'unknown (this gate predates recorded settings)';
+  if (!status.settings) return 'not read yet';
   const { policy, setHash } = status.settings;
   const parts = [policy && `policy ${policy}`, setHash && `policy set ${setHash}`].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'unknown';
+  return parts.length ? parts.join(', ') : 'the built-in setting (no wait-for-capacity policy)';
 }
 
 function drainText(estimate: DrainEstimate, status: CapacityGateStatus): string {
   switch (estimate.basis) {
     case 'empty':
-      return 'nothing queued';
+      return 'nothing waiting';
     case 'recent-grants':
-      return `~${formatSeconds(estimate.seconds)} (${status.queueLength} queued ÷ ${formatRate(estimate.grantsPerMinute)} grants/min, mean of the last ${plural(estimate.minutes, 'complete minute')})`;
+      return `~${formatSeconds(estimate.seconds)} (${status.waiting ?? 0} waiting ÷ ${formatRate(estimate.grantsPerMinute)} grants/min, mean of the last ${plural(estimate.minutes, 'complete minute')})`;
     case 'grant-budget':
-      return `at least ${formatSeconds(estimate.seconds)} (${status.queueLength} queued at the grant budget of ${formatRate(estimate.grantsPerSecond)}/s; ${estimate.why})`;
+      return `at least ${formatSeconds(estimate.seconds)} (${status.waiting ?? 0} waiting at the grant budget of ${formatRate(estimate.grantsPerSecond)}/s; ${estimate.why})`;
     case 'unknown':
       return `unknown (${estimate.why})`;
   }

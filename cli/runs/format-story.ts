@@ -147,17 +147,10 @@ function liveLines(live: LiveStatus): string[] {
         ...(live.lastError ? [`last error ${describeError(live.lastError)}`] : []),
       ];
     case 'waiting-capacity': {
-      const position = live.capacity?.position;
-      const place =
-        position === undefined
-          ? 'queued'
-          : position === 0
-            ? 'permit granted'
-            : live.capacity?.inOverflow
-              ? `at least ${position - 1} ahead (held in an overflow chunk)`
-              : `${position - 1} ahead`;
       const since = live.capacity ? ` since ${formatTimestamp(live.capacity.waitingSince)}` : '';
-      return [`waiting for task capacity: ${place}${since}`];
+      const others = live.capacity?.waitingAtInstance;
+      const room = others === undefined ? '' : ` (about ${others} waiting at the instance)`;
+      return [`waiting for task capacity${since}${room}`];
     }
     case 'awaiting-operator':
       return [

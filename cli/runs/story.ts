@@ -6,7 +6,7 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import {
   capacityGateWorkflowId,
-  queuePositionQuery,
+  capacityGateStatusQuery,
   statusQuery,
   type AttemptRecord,
   type EscalationRecord,
@@ -83,16 +83,13 @@ export async function loadRunStory(
       );
       const { attempts, escalations, policy, decision, ...live } = status;
       Object.assign(story, { attempts, escalations, live });
-      // Queued runs do not keep their place themselves: their gate knows it, read on demand.
+      // A waiting run does not know its place; its gate knows how many wait at the instance.
       if (live.phase === 'waiting-capacity' && live.capacity && story.received.instanceId) {
-        const place = await client.workflow
+        const gate = await client.workflow
           .getHandle(capacityGateWorkflowId(story.received.instanceId))
-          .query(queuePositionQuery, workflowId)
+          .query(capacityGateStatusQuery)
           .catch(() => undefined);
-        if (place?.position !== undefined) {
-          live.capacity.position = place.position;
-          if (place.inOverflow) live.capacity.inOverflow = true;
-        }
+        if (gate?.waiting !== undefined) live.capacity.waitingAtInstance = gate.waiting;
       }
       if (policy) story.policy = policy;
       if (decision) story.decision = decision;

@@ -9,6 +9,7 @@ import {
   gateHealth,
   historyLength,
   startedInputBytes,
+  temporalActions,
   waitingRunFigures,
   workflowTaskFailures,
   type History,
@@ -69,121 +70,161 @@ const signal = (at: number, signalName: string) =>
   });
 const timer = (at: number) => event(EventType.EVENT_TYPE_TIMER_STARTED, at);
 
+const taskTimedOut = (at: number) => event(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, at);
+const completedOf = (at: number, scheduledEventId: number) =>
+  event(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, at, {
+    activityTaskCompletedEventAttributes: { scheduledEventId },
+  });
+const activityStarted = (at: number, attempt: number) =>
+  event(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, at, { activityTaskStartedEventAttributes: { attempt } });
+const upsert = (at: number) => event(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, at);
+const memo = (at: number) => event(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, at);
+const update = (at: number) => event(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, at);
+const child = (at: number) => event(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, at);
+const localActivityIn = (at: number, activityType: string, workflowTaskCompletedEventId: number) => ({
+  ...localActivity(at, activityType),
+  markerRecordedEventAttributes: {
+    ...(localActivity(at, activityType).markerRecordedEventAttributes as object),
+    workflowTaskCompletedEventId,
+  },
+});
+/** The event id the next `event()` gets. */
+const nextEventId = () => nextId;
+
 describe('gate health', () => {
-  const gateRun1 = history(started(0, 100), taskCompleted(1), taskFailed(2), taskFailed(3), taskCompleted(4));
-  const gateRun2 = history(started(5, 300, 20), taskCompleted(6));
-  const chunk1 = history(
-    started(3, 10_000),
+  const gateRun1 = history(
+    started(0, 100),
+    taskCompleted(1),
+    taskFailed(2),
+    taskTimedOut(2),
+    taskFailed(3),
+    taskCompleted(4),
+  );
+  const gateRun2 = history(
+    started(5, 300, 20),
+    taskCompleted(6),
     taskFailed(
-      4,
+      7,
       temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR,
     ),
-    taskCompleted(5),
-    timer(5),
-    taskCompleted(6),
-    timer(6),
+    signal(8, 'something'),
+    update(9),
   );
-  const chunk1Again = history(started(7, 50));
-  const chunk2 = history(started(4, 10));
 
   it('counts WORKFLOW_TASK_FAILED, history length and started input bytes of one run', () => {
     expect(workflowTaskFailures(gateRun1)).toBe(2);
-    expect(historyLength(gateRun1)).toBe(5);
+    expect(historyLength(gateRun1)).toBe(6);
     expect(startedInputBytes(gateRun2)).toBe(320);
     expect(startedInputBytes(history())).toBe(0);
   });
 
-  it('sums failures over gate and chunk runs, takes the longest history, carried state of gate runs only', () => {
-    const figures = gateHealth(
-      [
-        { workflowId: 'task-capacity-i', history: gateRun1 },
-        { workflowId: 'task-capacity-i', history: gateRun2 },
-      ],
-      [
-        { workflowId: 'task-capacity-i-overflow-1', history: chunk1 },
-        { workflowId: 'task-capacity-i-overflow-1', history: chunk1Again },
-        { workflowId: 'task-capacity-i-overflow-2', history: chunk2 },
-      ],
-    );
+  it('sums failures, timeouts and messages over the gate runs, with the longest history and carried state', () => {
+    const figures = gateHealth([
+      { workflowId: 'task-capacity-i', history: gateRun1 },
+      { workflowId: 'task-capacity-i', history: gateRun2 },
+    ]);
     expect(figures).toEqual({
       gateWorkflowTaskFailures: 3,
       gateWorkflowTaskFailureCauses: { UNHANDLED_COMMAND: 2, NON_DETERMINISTIC_ERROR: 1 },
-      gateMaxHistoryLength: 6, // chunk1
+      gateWorkflowTaskTimeouts: 1,
+      gateMessagesReceived: 2,
+      gateMaxHistoryLength: 6,
       gateRuns: 2,
-      largestCarriedStateBytes: 320, // gateRun2: the chunk's 10 000-byte input is not the gate's state
-      overflowChunks: 2,
-      overflowChunkRuns: 3,
+      largestCarriedStateBytes: 320,
     });
   });
 
   it('is all zeros without runs', () => {
-    expect(gateHealth([], [])).toEqual({
+    expect(gateHealth([])).toEqual({
       gateWorkflowTaskFailures: 0,
       gateWorkflowTaskFailureCauses: {},
+      gateWorkflowTaskTimeouts: 0,
+      gateMessagesReceived: 0,
       gateMaxHistoryLength: 0,
       gateRuns: 0,
       largestCarriedStateBytes: 0,
-      overflowChunks: 0,
-      overflowChunkRuns: 0,
+    });
+  });
+});
+
+describe('Temporal actions of a history', () => {
+  it('counts as Temporal prices: start, signal, Update, activity and retries, timer, upsert, child 2, local activities per task', () => {
+    const run = history(
+      started(0),
+      taskCompleted(1),
+      localActivityIn(1, 'resolvePolicy', 3),
+      localActivityIn(1, 'ensureCapacityGate', 3), // the same workflow task: one action
+      upsert(1),
+      memo(1),
+      activity(2, 'awaitTaskCapacity'),
+      activityStarted(3, 1),
+      activity(4, 'startTaskContact'),
+      activityStarted(5, 3), // two retries
+      localActivityIn(6, 'cachedRule', 9), // another workflow task
+      timer(7),
+      signal(8, 'retry'),
+      update(9),
+      child(10),
+      upsert(11),
+      memo(11),
+    );
+    expect(temporalActions(run)).toEqual({
+      actions: 1 + 2 + 2 + 2 + 1 + 1 + 1 + 2 + 2,
+      byKind: {
+        start: 1,
+        localActivities: 2,
+        upsert: 2,
+        activity: 2,
+        activityRetry: 2,
+        timer: 1,
+        signal: 1,
+        update: 1,
+        childWorkflow: 2,
+      },
+      memoUpdates: 2,
     });
   });
 });
 
 describe('capacity wait of a remediation run', () => {
-  it('counts activities and local activities between the first enqueue and the grant, queries apart', () => {
+  it('from the wait in the room to its answer: activities and timers in between', () => {
+    const waitId = nextEventId() + 2;
     const run = history(
       started(0),
       activity(1, 'resolvePolicy'), // before the wait: not counted
-      activityCompleted(1),
-      activity(2, 'enqueueForCapacity'), // starts the wait, itself not counted
-      activityCompleted(2),
-      timer(2),
-      activity(600, 'capacityQueuePosition'),
-      activityCompleted(600),
-      localActivity(1200, 'capacityQueuePosition'),
-      otherMarker(1300), // a patch marker is no activity
-      activity(1500, 'enqueueForCapacity'), // a second enqueue while waiting counts
-      signal(1700, 'withdraw-unrelated'),
-      signal(1802, 'capacityGranted'), // ends the wait: 1800 s
-      activity(1803, 'describeRule'), // after the wait: not counted
-      signal(1900, 'capacityGranted'),
+      activity(2, 'awaitTaskCapacity'), // starts the wait (id waitId), itself not counted
+      activityCompleted(3), // resolvePolicy's
+      timer(600),
+      localActivity(1200, 'ensureCapacityGate'),
+      otherMarker(1300), // a marker of another kind is no activity
+      completedOf(1802, waitId), // the gate's answer: 1800 s
+      activity(1803, 'startTaskContact'), // after the wait: not counted
     );
     expect(capacityWait(run)).toEqual({
       waitMs: 1_800_000,
-      activitiesWhileWaiting: 3,
-      gateQueriesWhileWaiting: 2,
+      activitiesWhileWaiting: 1,
+      timersWhileWaiting: 1,
     });
   });
 
-  it('starts the wait at joinCapacityGate, also as a local activity', () => {
-    expect(
-      capacityWait(history(started(0), localActivity(10, 'joinCapacityGate'), signal(70, 'capacityGranted'))),
-    ).toEqual({ waitMs: 60_000, activitiesWhileWaiting: 0, gateQueriesWhileWaiting: 0 });
-    expect(
-      capacityWait(
-        history(started(0), activity(10, 'joinCapacityGate'), timer(10), signal(40, 'capacityGranted')),
-      ),
-    ).toEqual({ waitMs: 30_000, activitiesWhileWaiting: 0, gateQueriesWhileWaiting: 0 });
-  });
-
-  it('is undefined for a run that never queued or was never granted', () => {
-    expect(capacityWait(history(started(0), signal(1, 'capacityGranted')))).toBeUndefined();
-    expect(capacityWait(history(started(0), activity(1, 'enqueueForCapacity'), timer(2)))).toBeUndefined();
+  it('is undefined for a run that never waited or was never answered', () => {
+    expect(capacityWait(history(started(0), activity(1, 'startTaskContact')))).toBeUndefined();
+    expect(capacityWait(history(started(0), activity(1, 'awaitTaskCapacity'), timer(2)))).toBeUndefined();
   });
 });
 
 describe('waiting-run figures', () => {
   it('per hour over timed waits, raw counts and mean wait over all, short waits counted', () => {
     const figures = waitingRunFigures([
-      { waitMs: 3_600_000, activitiesWhileWaiting: 4, gateQueriesWhileWaiting: 2 }, // 4/h, 2/h
-      { waitMs: 1_800_000, activitiesWhileWaiting: 1, gateQueriesWhileWaiting: 0 }, // 2/h, 0/h
-      { waitMs: 30_000, activitiesWhileWaiting: 0, gateQueriesWhileWaiting: 0 }, // 0/h
-      { waitMs: 0, activitiesWhileWaiting: 1, gateQueriesWhileWaiting: 1 }, // no rate
+      { waitMs: 3_600_000, activitiesWhileWaiting: 4, timersWhileWaiting: 2 }, // 4/h, 2/h
+      { waitMs: 1_800_000, activitiesWhileWaiting: 1, timersWhileWaiting: 0 }, // 2/h, 0/h
+      { waitMs: 30_000, activitiesWhileWaiting: 0, timersWhileWaiting: 0 }, // 0/h
+      { waitMs: 0, activitiesWhileWaiting: 1, timersWhileWaiting: 1 }, // no rate
     ]);
     expect(figures).toEqual({
       waitingRunsSampled: 4,
       activitiesPerWaitingRunPerHour: { max: 4, mean: 2 },
-      queriesPerWaitingRunPerHour: { max: 2, mean: 0.667 },
+      timersPerWaitingRunPerHour: { max: 2, mean: 0.667 },
       activitiesWhileWaiting: { max: 4, mean: 1.5 },
       meanWaitSeconds: 1357.5,
       waitsShorterThanAMinute: 2,
@@ -194,7 +235,7 @@ describe('waiting-run figures', () => {
     expect(waitingRunFigures([])).toEqual({
       waitingRunsSampled: 0,
       activitiesPerWaitingRunPerHour: null,
-      queriesPerWaitingRunPerHour: null,
+      timersPerWaitingRunPerHour: null,
       activitiesWhileWaiting: null,
       meanWaitSeconds: null,
       waitsShorterThanAMinute: 0,

@@ -1,7 +1,7 @@
 /**
  * The pure parts of `capacity`: the gate query, grants per minute, the drain estimate and the lines
- * operators read during a storm — fixed statuses and a fixed clock in, exact lines out. Gates
- * started before a field existed must print what they have and never crash.
+ * operators read during a storm — fixed statuses and a fixed clock in, exact lines out. A figure
+ * the gate has not read yet is said to be missing.
  */
 import type { CapacityGateStatus } from '../../workflows/definitions';
 import {
@@ -16,7 +16,7 @@ import {
   parseInstanceId,
   type DrainEstimate,
 } from '../../cli/capacity';
-import { oldProbeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
+import { probeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
 
 const NOW = new Date('2026-11-27T04:35:12Z');
 const INSTANCE = 'cb54730f-5aac-4376-b2f4-7c822889931e';
@@ -24,7 +24,7 @@ const INSTANCE = 'cb54730f-5aac-4376-b2f4-7c822889931e';
 const at = (mm: number) => Date.parse(`2026-11-27T04:${String(mm).padStart(2, '0')}:00Z`);
 
 const STORM = stormGateStatus(INSTANCE, [30, 31, 32, 33, 34, 35].map(at));
-const OLD_PROBE_GATE = oldProbeGateStatus(INSTANCE);
+const PROBE_GATE = probeGateStatus(INSTANCE);
 
 const report = (status: CapacityGateStatus) =>
   gateReport(
@@ -61,9 +61,8 @@ describe('capacity query', () => {
 
 describe('grants per minute', () => {
   const now = NOW.getTime();
-  test.each<
-    [string, [number, number][] | undefined, number, { start: number; grants: number; complete: boolean }[]]
-  >([
+  type Minutes = { minute: number; grants: number }[];
+  test.each<[string, Minutes | undefined, number, { start: number; grants: number; complete: boolean }[]]>([
     ['absent', undefined, 5, []],
     ['empty', [], 5, []],
     [
@@ -79,8 +78,8 @@ describe('grants per minute', () => {
     [
       'minutes the gate did not record granted nothing; nothing before its first minute',
       [
-        [at(32), 4],
-        [at(34), 6],
+        { minute: at(32), grants: 4 },
+        { minute: at(34), grants: 6 },
       ],
       5,
       [
@@ -92,7 +91,7 @@ describe('grants per minute', () => {
     ],
     [
       'a record that stopped minutes ago runs on with zeros up to now',
-      [[at(20), 40]],
+      [{ minute: at(20), grants: 40 }],
       3,
       [
         { start: at(33), grants: 0, complete: true },
@@ -102,7 +101,7 @@ describe('grants per minute', () => {
     ],
     [
       'a gate clock ahead of ours: its newest minute is the one under way',
-      [[at(36), 5]],
+      [{ minute: at(36), grants: 5 }],
       2,
       [{ start: at(36), grants: 5, complete: false }],
     ],
@@ -114,34 +113,37 @@ describe('grants per minute', () => {
 describe('drain estimate', () => {
   const now = NOW.getTime();
   const withGrants = (
-    grantsPerMinute: [number, number][] | undefined,
+    grantsPerMinute: CapacityGateStatus['grantsPerMinute'],
     extra: Partial<CapacityGateStatus> = {},
   ): CapacityGateStatus => ({ ...STORM, grantsPerMinute, ...extra });
 
   test.each<[string, CapacityGateStatus, DrainEstimate]>([
-    ['nothing queued', withGrants(STORM.grantsPerMinute, { queueLength: 0 }), { basis: 'empty', seconds: 0 }],
+    ['nothing waiting', withGrants(STORM.grantsPerMinute, { waiting: 0 }), { basis: 'empty', seconds: 0 }],
     [
-      'queue ÷ the mean of the last 5 complete minutes (the minute under way left out)',
+      'waiting ÷ the mean of the last 5 complete minutes (the minute under way left out)',
       STORM,
       { basis: 'recent-grants', seconds: (1840 / 100.6) * 60, grantsPerMinute: 100.6, minutes: 5 },
     ],
     [
       'fewer complete minutes than 5: the mean of those there are',
       withGrants([
-        [at(33), 60],
-        [at(34), 120],
-        [at(35), 500],
+        { minute: at(33), grants: 60 },
+        { minute: at(34), grants: 120 },
+        { minute: at(35), grants: 500 },
       ]),
       { basis: 'recent-grants', seconds: (1840 / 90) * 60, grantsPerMinute: 90, minutes: 2 },
     ],
     [
       'only the minute under way granted: the budget bounds it',
-      withGrants([[at(35), 20]], { queueLength: 300 }),
+      withGrants([{ minute: at(35), grants: 20 }], { waiting: 300 }),
       { basis: 'grant-budget', seconds: 60, grantsPerSecond: 5, why: 'no complete minute of grants yet' },
     ],
     [
       'no grants for 5 minutes: the budget bounds it',
-      withGrants([[at(20), 40]], { queueLength: 10, settings: { ...STORM.settings!, grantsPerSecond: 2.5 } }),
+      withGrants([{ minute: at(20), grants: 40 }], {
+        waiting: 10,
+        settings: { ...STORM.settings!, grantsPerSecond: 2.5 },
+      }),
       {
         basis: 'grant-budget',
         seconds: 4,
@@ -155,9 +157,9 @@ describe('drain estimate', () => {
       { basis: 'unknown', why: 'no complete minute of grants yet, and no grant-rate budget is known' },
     ],
     [
-      'a gate that reports no grants and no settings: unknown',
-      OLD_PROBE_GATE,
-      { basis: 'unknown', why: 'this gate does not report its grants, and no grant-rate budget is known' },
+      'a gate that has not read its setting yet: unknown',
+      { ...PROBE_GATE, settings: undefined, waiting: 3 } as CapacityGateStatus,
+      { basis: 'unknown', why: 'no complete minute of grants yet, and no grant-rate budget is known' },
     ],
   ])('%s', (_name, status, expected) => {
     const estimate = estimateDrain(status, now);
@@ -174,96 +176,107 @@ describe('gate lines', () => {
       STORM,
       [
         HEADER,
+        '  doing           full',
         '  source          metrics, quota 50',
         '  open tasks      50 of 50 (full)',
-        '  queue           1840 waiting, 1200 of them in 3 overflow chunks',
-        '  in flight       12 permits',
+        "  waiting         about 1840 runs in the waiting room (Temporal's backlog count, seconds old)",
+        '  in flight       12 re-issues',
         '  grants/minute   04:31Z 98, 04:32Z 104, 04:33Z 110, 04:34Z 101, 04:35Z 37 so far',
         '  grant budget    5/s',
         '  setting from    policy task-quota, policy set 60885e1a0284',
-        '  counters        admitted 4211, created 4100, quota errors 3, reclaimed 1',
-        '  drain estimate  ~18m 17s (1840 queued ÷ 100.6 grants/min, mean of the last 5 complete minutes)',
+        '  counters        admitted 4211, created 4100, quota errors 3, transient 2, failed 1, withdrawn 5',
+        '  drain estimate  ~18m 17s (1840 waiting ÷ 100.6 grants/min, mean of the last 5 complete minutes)',
       ],
     ],
     [
       'a storm that has just begun: estimated from the grant budget, and said so',
       {
         ...STORM,
-        queueLength: 300,
-        overflowLength: 0,
-        overflowChunks: 0,
+        mode: 'admitting',
+        waiting: 300,
         inFlight: 1,
         lastOpenTasks: 42,
-        grantsPerMinute: [[at(35), 20]],
+        grantsPerMinute: [{ minute: at(35), grants: 20 }],
         settings: { source: 'metrics', quota: 50, grantsPerSecond: 5, setHash: '60885e1a0284' },
       },
       [
         HEADER,
+        '  doing           admitting',
         '  source          metrics, quota 50',
         '  open tasks      42 of 50',
-        '  queue           300 waiting, none in overflow chunks',
-        '  in flight       1 permit',
+        "  waiting         about 300 runs in the waiting room (Temporal's backlog count, seconds old)",
+        '  in flight       1 re-issue',
         '  grants/minute   04:35Z 20 so far',
         '  grant budget    5/s',
         '  setting from    policy set 60885e1a0284',
-        '  counters        admitted 4211, created 4100, quota errors 3, reclaimed 1',
-        '  drain estimate  at least 1m (300 queued at the grant budget of 5/s; no complete minute of grants yet)',
+        '  counters        admitted 4211, created 4100, quota errors 3, transient 2, failed 1, withdrawn 5',
+        '  drain estimate  at least 1m (300 waiting at the grant budget of 5/s; no complete minute of grants yet)',
       ],
     ],
     [
-      'a stalled storm without a budget: unknown, and why',
+      'metrics that cannot be read, and no budget: probing, the estimate unknown, and why',
       {
         ...STORM,
-        queueLength: 10,
-        overflowLength: undefined,
-        overflowChunks: undefined,
+        mode: 'admitting',
+        waiting: 10,
         lastOpenTasks: undefined,
-        grantsPerMinute: [[at(20), 40]],
+        metricsUnreadable: 'AccessDeniedException (GetCurrentMetricData: not allowed)',
+        grantsPerMinute: [{ minute: at(20), grants: 40 }],
         settings: { source: 'metrics', quota: 50, policy: 'task-quota' },
       },
       [
         HEADER,
-        '  source          metrics, quota 50',
+        '  doing           admitting',
+        '  source          metrics, quota 50, metrics unreadable (AccessDeniedException (GetCurrentMetricData: not allowed)): probing, window 1',
         '  open tasks      not read yet',
-        '  queue           10 waiting',
-        '  in flight       12 permits',
+        "  waiting         about 10 runs in the waiting room (Temporal's backlog count, seconds old)",
+        '  in flight       12 re-issues',
         '  grants/minute   04:31Z 0, 04:32Z 0, 04:33Z 0, 04:34Z 0, 04:35Z 0 so far',
         '  grant budget    not set',
         '  setting from    policy task-quota',
-        '  counters        admitted 4211, created 4100, quota errors 3, reclaimed 1',
+        '  counters        admitted 4211, created 4100, quota errors 3, transient 2, failed 1, withdrawn 5',
         '  drain estimate  unknown (no grants in the last 5 complete minutes, and no grant-rate budget is known)',
       ],
     ],
     [
-      'an old probe gate: only what it reports',
-      OLD_PROBE_GATE,
+      'a probe gate',
+      PROBE_GATE,
       [
         HEADER,
+        '  doing           admitting',
         '  source          probe, window 4',
         '  open tasks      not read (the probe source reads no metrics)',
-        '  queue           7 waiting',
-        '  in flight       2 permits',
-        '  grants/minute   not reported by this gate',
-        '  grant budget    unknown (this gate predates recorded settings)',
-        '  setting from    unknown (this gate predates recorded settings)',
-        '  counters        admitted 9, created 8, quota errors 1, reclaimed 0',
-        '  drain estimate  unknown (this gate does not report its grants, and no grant-rate budget is known)',
+        "  waiting         about 7 runs in the waiting room (Temporal's backlog count, seconds old)",
+        '  in flight       2 re-issues',
+        '  grants/minute   none yet',
+        '  grant budget    1/s',
+        '  setting from    policy task-quota, policy set b2c1d4e5f6a7',
+        '  counters        admitted 9, created 8, quota errors 1, transient 0, failed 0, withdrawn 0',
+        '  drain estimate  at least 7s (7 waiting at the grant budget of 1/s; no complete minute of grants yet)',
       ],
     ],
     [
-      'an idle gate about to end (its AIMD window is fractional)',
-      { ...OLD_PROBE_GATE, queueLength: 0, inFlight: 0, window: 8.6875, grantsPerMinute: [] },
+      'a gate listening to an empty room, before its first round (its AIMD window fractional)',
+      {
+        ...PROBE_GATE,
+        mode: 'listening',
+        settings: undefined,
+        waiting: undefined,
+        inFlight: 0,
+        window: 8.6875,
+      } as CapacityGateStatus,
       [
         HEADER,
-        '  source          probe, window 8.7',
-        '  open tasks      not read (the probe source reads no metrics)',
-        '  queue           0 waiting',
-        '  in flight       0 permits',
+        '  doing           listening',
+        '  source          not read yet',
+        '  open tasks      not read yet',
+        '  waiting         not known (the server reports no task-queue backlog)',
+        '  in flight       0 re-issues',
         '  grants/minute   none yet',
-        '  grant budget    unknown (this gate predates recorded settings)',
-        '  setting from    unknown (this gate predates recorded settings)',
-        '  counters        admitted 9, created 8, quota errors 1, reclaimed 0',
-        '  drain estimate  nothing queued',
+        '  grant budget    not read yet',
+        '  setting from    not read yet',
+        '  counters        admitted 9, created 8, quota errors 1, transient 0, failed 0, withdrawn 0',
+        '  drain estimate  nothing waiting',
       ],
     ],
   ])('%s', (_name, status, expected) => {
@@ -279,8 +292,8 @@ describe('gate lines', () => {
       },
       NOW,
     );
-    expect(formatCapacityReport([report(OLD_PROBE_GATE), silent], NOW)).toEqual([
-      ...formatGateReport(report(OLD_PROBE_GATE), NOW),
+    expect(formatCapacityReport([report(PROBE_GATE), silent], NOW)).toEqual([
+      ...formatGateReport(report(PROBE_GATE), NOW),
       '',
       'instance 4627d480-f6c3-469e-b78e-7182e6a8f416  (workflow task-capacity-4627d480-f6c3-469e-b78e-7182e6a8f416)',
       '  status          no answer: the gate did not answer its status query (is a worker polling task queue "elsewhere"?): deadline exceeded',
@@ -291,10 +304,10 @@ describe('gate lines', () => {
 
   test('no gate: one line, for every instance or for one', () => {
     expect(formatNoGate('default')).toBe(
-      'no running capacity gate in namespace "default" (no task-quota failure is waiting for capacity)',
+      'no capacity gate runs in namespace "default" (none has started: no task-quota failure has waited for capacity)',
     );
     expect(formatNoGate('ops', INSTANCE)).toBe(
-      `no running gate for instance ${INSTANCE} in namespace "ops" (no task-quota failure is waiting for capacity there)`,
+      `no capacity gate runs for instance ${INSTANCE} in namespace "ops" (none has started: no task-quota failure has waited for capacity there)`,
     );
   });
 

@@ -14,7 +14,7 @@ import {
   capacityGateWorkflowId,
   type CapacityGateStatus,
 } from '../../workflows/definitions';
-import { oldProbeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
+import { probeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
 import { runCli } from '../helpers/processes';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
@@ -84,8 +84,7 @@ test('capacity prints each running gate: limits, queue, grants, budget, policy, 
   const minute = await awayFromMinuteBoundary();
   const ago = (n: number) => minute - n * MINUTE;
   const storm = stormGateStatus(randomUUID(), [5, 4, 3, 2, 1, 0].map(ago));
-  // A gate started before settings, overflow chunks and grant counts existed.
-  const older = oldProbeGateStatus(randomUUID());
+  const older = probeGateStatus(randomUUID());
   // A gate whose worker is gone: no one answers its query.
   const orphanQueue = uniqueTaskQueue('capacity-cli-no-worker');
   const orphan = { ...older, instanceId: randomUUID() };
@@ -102,26 +101,28 @@ test('capacity prints each running gate: limits, queue, grants, budget, policy, 
     return lines.slice(at + 1, end);
   };
   expect(block(storm.instanceId)).toEqual([
+    '  doing           full',
     '  source          metrics, quota 50',
     '  open tasks      50 of 50 (full)',
-    '  queue           1840 waiting, 1200 of them in 3 overflow chunks',
-    '  in flight       12 permits',
+    "  waiting         about 1840 runs in the waiting room (Temporal's backlog count, seconds old)",
+    '  in flight       12 re-issues',
     `  grants/minute   ${hhmm(ago(4))} 98, ${hhmm(ago(3))} 104, ${hhmm(ago(2))} 110, ${hhmm(ago(1))} 101, ${hhmm(ago(0))} 37 so far`,
     '  grant budget    5/s',
     '  setting from    policy task-quota, policy set 60885e1a0284',
-    '  counters        admitted 4211, created 4100, quota errors 3, reclaimed 1',
-    '  drain estimate  ~18m 17s (1840 queued ÷ 100.6 grants/min, mean of the last 5 complete minutes)',
+    '  counters        admitted 4211, created 4100, quota errors 3, transient 2, failed 1, withdrawn 5',
+    '  drain estimate  ~18m 17s (1840 waiting ÷ 100.6 grants/min, mean of the last 5 complete minutes)',
   ]);
   expect(block(older.instanceId)).toEqual([
+    '  doing           admitting',
     '  source          probe, window 4',
     '  open tasks      not read (the probe source reads no metrics)',
-    '  queue           7 waiting',
-    '  in flight       2 permits',
-    '  grants/minute   not reported by this gate',
-    '  grant budget    unknown (this gate predates recorded settings)',
-    '  setting from    unknown (this gate predates recorded settings)',
-    '  counters        admitted 9, created 8, quota errors 1, reclaimed 0',
-    '  drain estimate  unknown (this gate does not report its grants, and no grant-rate budget is known)',
+    "  waiting         about 7 runs in the waiting room (Temporal's backlog count, seconds old)",
+    '  in flight       2 re-issues',
+    '  grants/minute   none yet',
+    '  grant budget    1/s',
+    '  setting from    policy task-quota, policy set b2c1d4e5f6a7',
+    '  counters        admitted 9, created 8, quota errors 1, transient 0, failed 0, withdrawn 0',
+    '  drain estimate  at least 7s (7 waiting at the grant budget of 1/s; no complete minute of grants yet)',
   ]);
   expect(block(orphan.instanceId)).toEqual([
     expect.stringContaining(
@@ -167,7 +168,7 @@ test('an instance without a running gate gets one line and exit status 0; a malf
   const none = await capacity(instanceId);
   expect(none).toEqual({
     code: 0,
-    output: `no running gate for instance ${instanceId} in namespace "${temporal.namespace}" (no task-quota failure is waiting for capacity there)\n`,
+    output: `no capacity gate runs for instance ${instanceId} in namespace "${temporal.namespace}" (none has started: no task-quota failure has waited for capacity there)\n`,
   });
   expect(JSON.parse((await capacity(instanceId, '--json')).output)).toEqual([]);
 

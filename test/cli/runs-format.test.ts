@@ -275,11 +275,11 @@ describe('runs show timeline', () => {
       live: {
         phase: 'waiting-capacity',
         attempt: 0,
-        capacity: { position: 42, waitingSince: '2026-11-27T10:00:01Z' },
+        capacity: { waitingAtInstance: 42, waitingSince: '2026-11-27T10:00:01Z' },
       },
     });
     expect(waiting.at(-1)).toBe(
-      '                      now         waiting for task capacity: 41 ahead since 2026-11-27 10:00:01Z',
+      '                      now         waiting for task capacity since 2026-11-27 10:00:01Z (about 42 waiting at the instance)',
     );
   });
 

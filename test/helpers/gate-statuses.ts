@@ -1,7 +1,7 @@
 /**
  * Capacity-gate statuses for the `capacity` command's tests (the pure formatting and the spawned
- * command print the same gates): one of a storm today, every optional field present, and one of a
- * gate started before settings, overflow chunks and grant counts existed.
+ * command print the same gates): one in a storm, every optional field present, and a probe gate
+ * that has read no setting-dependent figure yet.
  */
 import type { CapacityGateStatus } from '../../workflows/definitions';
 
@@ -14,38 +14,33 @@ export function stormGateStatus(instanceId: string, minuteStarts: readonly numbe
     throw new Error(`stormGateStatus: expected ${STORM_GRANTS_PER_MINUTE.length} minute starts`);
   return {
     instanceId,
-    source: { source: 'metrics', quota: 50 },
+    mode: 'full',
     settings: {
       source: 'metrics',
       quota: 50,
+      quotaFrom: 'policy',
       grantsPerSecond: 5,
       policy: 'task-quota',
       setHash: '60885e1a0284',
     },
-    queueLength: 1840,
-    overflowLength: 1200,
-    overflowChunks: 3,
+    waiting: 1840,
     inFlight: 12,
-    window: 0,
+    window: 1,
     lastOpenTasks: 50,
-    admitted: 4211,
-    created: 4100,
-    quotaErrors: 3,
-    reclaimed: 1,
-    grantsPerMinute: minuteStarts.map((start, i) => [start, STORM_GRANTS_PER_MINUTE[i]!]),
+    stats: { admitted: 4211, created: 4100, quotaErrors: 3, transientErrors: 2, failed: 1, cancelled: 5 },
+    grantsPerMinute: minuteStarts.map((minute, i) => ({ minute, grants: STORM_GRANTS_PER_MINUTE[i]! })),
   };
 }
 
-export function oldProbeGateStatus(instanceId: string): CapacityGateStatus {
+export function probeGateStatus(instanceId: string): CapacityGateStatus {
   return {
     instanceId,
-    source: { source: 'probe' },
-    queueLength: 7,
+    mode: 'admitting',
+    settings: { source: 'probe', grantsPerSecond: 1, setHash: 'b2c1d4e5f6a7', policy: 'task-quota' },
+    waiting: 7,
     inFlight: 2,
     window: 4,
-    admitted: 9,
-    created: 8,
-    quotaErrors: 1,
-    reclaimed: 0,
+    stats: { admitted: 9, created: 8, quotaErrors: 1, transientErrors: 0, failed: 0, cancelled: 0 },
+    grantsPerMinute: [],
   };
 }

@@ -3,11 +3,6 @@
  * `npm run record-histories`), they are committed under test/fixtures/histories/, and
  * test/workflows/replay.test.ts replays every one against the current workflow code in CI. A change that
  * would break a run already in flight fails there, not in production.
- *
- * `v1-*` histories were recorded before the AWS rate budgets and the storm-scale capacity gate
- * (workflows/patches.ts): they keep the code paths of runs started before those in CI until that
- * code is removed; `v2-*` likewise keep the gate from before CAPACITY_GATE_V3 (its timer-paced
- * reads and hand-over). Re-recording writes the others.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -106,6 +106,8 @@ export async function startRemediationStack(
     depsOverride?: Partial<ActivityDeps>;
     /** Simulator settings; by default AWS's rate limits are off (tests about rates turn them on). */
     simulator?: SimulatorConfigPatch;
+    /** Capacity gates the worker caches (0: every gate workflow task replays its history). */
+    maxCachedGates?: number;
   } = {},
 ): Promise<RemediationStack> {
   const temporal = await connectTestTemporal();
@@ -131,6 +133,7 @@ export async function startRemediationStack(
     },
     policiesFile,
     secrets: () => undefined,
+    ...(options.maxCachedGates !== undefined ? { maxCachedGates: options.maxCachedGates } : {}),
   };
   const logger = createLogger('error', 'test');
   const launch = (identity?: string) =>

@@ -16,7 +16,7 @@ const set = loadPolicySet(
       '  - name: vip-quota',
       '    when: { reasonCode: ServiceQuotaExceededException, ruleId: vip-rule }',
       '    then: wait-for-capacity',
-      '    capacity: { source: probe, priority: 10, maxWait: 1h }',
+      '    capacity: { source: probe, priority: -1, maxWait: 1h }',
       '  - name: quota-main-instance',
       `    when: { reasonCode: ServiceQuotaExceededException, instanceId: ${INSTANCE} }`,
       '    then: wait-for-capacity',
@@ -60,7 +60,7 @@ test('maxWait, then and priority stay the matched policy’s own', () => {
   });
   const resolved = withInstanceCapacity(set, matchPolicy(set, facts).policy, INSTANCE);
   expect(resolved.name).toBe('vip-quota');
-  expect(resolved.capacity).toMatchObject({ maxWait: '1h', priority: 10, source: 'metrics', quota: 4000 });
+  expect(resolved.capacity).toMatchObject({ maxWait: '1h', priority: -1, source: 'metrics', quota: 4000 });
 });
 
 test('a policy without capacity is left alone', () => {

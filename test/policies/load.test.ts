@@ -109,7 +109,7 @@ describe('resolving a policy', () => {
           '  - name: quota',
           '    when: { reasonCode: ServiceQuotaExceededException }',
           '    then: wait-for-capacity',
-          '    capacity: { then: retry, priority: 5 }',
+          '    capacity: { then: retry, priority: 2 }',
         ],
       }),
     );
@@ -124,7 +124,7 @@ describe('resolving a policy', () => {
       // Nothing in the file: auto, starting from AWS's default active-tasks quota.
       quota: 2500,
       quotaAuto: true,
-      priority: 5,
+      priority: 2,
     });
     expect(set.policies[1]!.resolved.capacity).toBeUndefined();
   });

@@ -76,6 +76,10 @@ test('an instance whose applied quota is 40, the YAML silent: the gate admits at
 
   const gate = stack.temporal.client.workflow.getHandle(capacityGateWorkflowId(instance.instanceId));
   const gateStatus = await gate.query(capacityGateStatusQuery);
-  expect(gateStatus.settings).toMatchObject({ source: 'metrics', quota: APPLIED_QUOTA });
-  expect(gateStatus).toMatchObject({ created: EVENTS, quotaErrors: 0 });
+  expect(gateStatus.settings).toMatchObject({
+    source: 'metrics',
+    quota: APPLIED_QUOTA,
+    quotaFrom: 'cloudwatch',
+  });
+  expect(gateStatus).toMatchObject({ stats: { created: EVENTS, quotaErrors: 0 } });
 });

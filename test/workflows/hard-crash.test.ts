@@ -2,8 +2,8 @@
  * Hard crashes: the worker is a separate `connect-remediator worker` process killed with SIGKILL
  * while a StartTaskContact is in flight (the simulator holds the answer back). AWS creates the
  * task after the worker is gone, and nobody reports the activity's completion — the case the
- * ClientToken and the gate's permit reclaim exist for. A new worker must finish every run with
- * exactly one task per event, and no permit may stay held.
+ * ClientToken exists for. A new worker must finish every run with exactly one task per event, and
+ * the capacity gate must end with nothing out.
  */
 import fs from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -18,6 +18,7 @@ import {
 import {
   CAPACITY_GATE_WORKFLOW_TYPE,
   capacityGateStatusQuery,
+  capacityGateTaskQueue,
   capacityGateWorkflowId,
   type RemediationResult,
 } from '../../workflows/definitions';
@@ -62,12 +63,13 @@ afterEach(async () => {
 });
 afterAll(() => stack.stop());
 
-/** True once the run has a StartTaskContact that a worker picked up and has not reported. */
-async function startTaskContactInFlight(handle: WorkflowHandle): Promise<boolean> {
+/** True once the run has an activity of `type` that a worker (or the gate) took and has not answered. */
+async function inFlight(
+  handle: WorkflowHandle,
+  type: 'startTaskContact' | 'awaitTaskCapacity',
+): Promise<boolean> {
   const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some(
-    (a) => a.activityType?.name === 'startTaskContact' && a.state === STARTED,
-  );
+  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === STARTED);
 }
 
 async function tasksFor(instanceId: string, eventIds: string[]): Promise<number[]> {
@@ -84,7 +86,7 @@ test('SIGKILL during a retry, StartTaskContact in flight: a new worker finishes 
     additionalInfo: JSON.stringify({ retryable: true, retryDelay: 500 }),
   });
   const handle = await stack.start(event);
-  await eventually(() => startTaskContactInFlight(handle), 'the re-issue to be in flight', 60_000);
+  await eventually(() => inFlight(handle, 'startTaskContact'), 'the re-issue to be in flight', 60_000);
   await killHard(worker);
 
   // AWS answers the dead worker: the task exists, the run does not know (its activity is pending).
@@ -92,7 +94,7 @@ test('SIGKILL during a retry, StartTaskContact in flight: a new worker finishes 
     async () => (await tasksFor(SEED.instanceId, [event.id]))[0] === 1,
     'the task to be created after the worker died',
   );
-  expect(await startTaskContactInFlight(handle)).toBe(true);
+  expect(await inFlight(handle, 'startTaskContact')).toBe(true);
   expect((await handle.describe()).status.name).toBe('RUNNING');
 
   await stack.simulator.admin.clearFaults();
@@ -106,13 +108,13 @@ test('SIGKILL during a retry, StartTaskContact in flight: a new worker finishes 
   expect(result.attempts.at(-1)).toMatchObject({ ok: true, resultId: task.contactId });
 }, 150_000);
 
-test('SIGKILL while runs hold capacity permits: one task per event, and a gone holder’s permit is reclaimed', async () => {
+test('SIGKILL while the gate re-issues for waiting runs: one task per event, and the gate ends with nothing out', async () => {
   await stack.stopWorker();
-  // Holders are asked about every second (the default is minutes), so the test sees a reclaim.
+  // A low history limit: the gate also continues as new around the crash.
   const gate = await stack.temporal.client.workflow.start(CAPACITY_GATE_WORKFLOW_TYPE, {
-    taskQueue: stack.taskQueue,
+    taskQueue: capacityGateTaskQueue(stack.taskQueue),
     workflowId: capacityGateWorkflowId(storm.instanceId),
-    args: [{ instanceId: storm.instanceId, holderCheckMs: 1_000 }],
+    args: [{ instanceId: storm.instanceId, taskQueue: stack.taskQueue, maxHistoryEvents: 200 }],
   });
   worker = await startWorkerProcess(stack);
   await fillToQuota(stack.simulator.endpoint, storm, QUOTA);
@@ -125,41 +127,41 @@ test('SIGKILL while runs hold capacity permits: one task per event, and a gone h
   try {
     const events = quotaFailureEvents(storm, 6, QUOTA);
     const handles = await Promise.all(events.map((event) => stack.start(event)));
-    // A run the gate let through, its StartTaskContact at AWS: it holds a permit.
-    const holderIndex = await eventually(
+    // A run the gate took from the room, its StartTaskContact at AWS (3 s to answer).
+    const takenIndex = await eventually(
       async () => {
-        for (const [i, handle] of handles.entries()) if (await startTaskContactInFlight(handle)) return i;
+        for (const [i, handle] of handles.entries())
+          if (await inFlight(handle, 'awaitTaskCapacity')) return i;
         return undefined;
       },
-      'a permit holder with its re-issue in flight',
+      'a run taken by the gate, its re-issue in flight',
       60_000,
     );
     await killHard(worker);
-    // The holder's run is gone for good (an operator terminated it while the worker was down): its
-    // permit will never be released — only the gate's check of ended holders can take it back.
-    const holder = handles[holderIndex]!;
-    await holder.terminate('gone while holding a capacity permit');
+    // That run is gone for good (an operator terminated it while the worker was down): the
+    // re-issue the gate retries must see it and make no second call for it.
+    const taken = handles[takenIndex]!;
+    await taken.terminate('gone while its re-issue was in flight');
     await stack.simulator.admin.clearFaults();
     await stack.startWorker('replacement-after-sigkill');
 
-    const others = handles.filter((_, i) => i !== holderIndex);
+    const others = handles.filter((_, i) => i !== takenIndex);
     const results = (await Promise.all(others.map((h) => h.result()))) as RemediationResult[];
     expect(results.map((r) => r.outcome)).toEqual(others.map(() => 'recovered'));
-    const otherIds = events.filter((_, i) => i !== holderIndex).map((e) => e.id);
-    const holderId = events[holderIndex]!.id;
+    const otherIds = events.filter((_, i) => i !== takenIndex).map((e) => e.id);
     expect(await tasksFor(storm.instanceId, otherIds)).toEqual(otherIds.map(() => 1));
-    // The holder's call reached AWS before the crash: at most its one task, never a second.
-    expect((await tasksFor(storm.instanceId, [holderId]))[0]).toBeLessThanOrEqual(1);
+    // Its call reached AWS before the crash: at most its one task, never a second.
+    expect((await tasksFor(storm.instanceId, [events[takenIndex]!.id]))[0]).toBeLessThanOrEqual(1);
 
     const status = await eventually(
       async () => {
         const s = await gate.query(capacityGateStatusQuery);
-        return s.inFlight === 0 && s.queueLength === 0 ? s : undefined;
+        return s.inFlight === 0 && s.stats.created >= others.length ? s : undefined;
       },
-      'the gate to hold no permit',
+      'the gate to have nothing out',
       60_000,
     );
-    expect(status.reclaimed).toBeGreaterThanOrEqual(1);
+    expect(status.stats.cancelled).toBeGreaterThanOrEqual(1);
     expect((await stack.simulator.admin.instance(storm.instanceId)).peakOpenTasks).toBeLessThanOrEqual(QUOTA);
   } finally {
     clearInterval(agents);

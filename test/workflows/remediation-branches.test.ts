@@ -177,7 +177,11 @@ test('metrics that cannot be read (AccessDenied): the gate probes instead, and e
     );
     const status = await gate.query(capacityGateStatusQuery);
     // Still set to metrics, but admitted by probing: no reading of open tasks was ever had.
-    expect(status).toMatchObject({ source: { source: 'metrics' }, created: events.length });
+    expect(status).toMatchObject({
+      settings: { source: 'metrics' },
+      metricsUnreadable: expect.stringContaining('AccessDenied') as unknown,
+      stats: { created: events.length },
+    });
     expect(status.lastOpenTasks).toBeUndefined();
     expect(
       (await stack.simulator.admin.instance(unreadableMetrics.instanceId)).peakOpenTasks,

@@ -3,6 +3,7 @@
  * second task — the backoff is a durable timer and StartTaskContact carries a ClientToken.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { actionOfRule, describeRuleDefinition } from '../../activities/rules';
 import { createReissueActivities, type ReissueResult } from '../../activities/reissue';
 import { SEED } from '../../simulator';
 import { createAwsClients } from '../../worker/aws-clients';
@@ -42,15 +43,20 @@ test('the worker shut down during a backoff (SIGKILL: hard-crash.test.ts): a new
 
 test('re-issuing the same event twice (an activity retry) returns the same task', async () => {
   const { connect, eventBridge } = createAwsClients(stack.config.aws);
-  const { reissueCreateTask } = createReissueActivities({
+  const { startTaskContact } = createReissueActivities({
     connect,
     eventBridge,
     runUrl: (id) => `http://ui/${id}`,
-  });
+  }).activities;
   const event = failureEvent({ ruleId: SEED.rules.followUpTask, reasonCode: 'ThrottlingException' });
+  const rule = await describeRuleDefinition(connect, {
+    instanceId: SEED.instanceId,
+    ruleId: event.detail.ruleId,
+  });
+  const action = actionOfRule(rule, 'CREATE_TASK');
   const env = new MockActivityEnvironment();
-  const first: ReissueResult = await env.run(reissueCreateTask, { event, overrides: {}, attempt: 1 });
-  const second: ReissueResult = await env.run(reissueCreateTask, { event, overrides: {}, attempt: 2 });
+  const first: ReissueResult = await env.run(startTaskContact, { event, overrides: {}, attempt: 1, action });
+  const second: ReissueResult = await env.run(startTaskContact, { event, overrides: {}, attempt: 2, action });
   expect(second.resultId).toBe(first.resultId);
   const { tasks } = await stack.simulator.admin.state({ instanceId: SEED.instanceId });
   expect(tasks.filter((t) => t.request.Attributes?.remediatedEventId === event.id)).toHaveLength(1);
