@@ -3,12 +3,13 @@
  * at once, and AWS's API rate limits enforced. Capacity comes back steadily (each task lives
  * --lifetime ms) or in bulk (--bulk-free: ops close stale tasks Q at a time); see storm/scenario.ts.
  *
- *   gate  — the product: N remediation runs worked by the real worker (a child process, as in
- *           production), admitted by the instance's capacity gate. Besides drain time and Connect
- *           calls it reports the gate's health and what waiting runs cost, read from the histories,
- *           and the worker's peak memory.
+ *   gate  — the product as users run it (storm/gate-run.ts): its own processes, the events posted
+ *           to its ingress. Besides drain time and Connect calls it reports the gate's health, what
+ *           waiting runs did, the Temporal actions per recovered task, the replay of every gate
+ *           history and a sample of runs, and the worker's peak memory.
  *   naive — for comparison only: N independent loops, each retrying StartTaskContact on its own
- *           exponential backoff, as a per-failure retry Lambda would (storm/naive-run.ts).
+ *           exponential backoff, as a per-failure retry Lambda would (storm/naive-run.ts), on an
+ *           in-process simulator with the same limits.
  *
  * The modules under storm/ hold the parts: options, policy file, scenario and ideals, Connect call
  * counts, the two paths, the worker process, and the history figures (pure, unit-tested).
@@ -24,8 +25,17 @@ const SIM_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+const scenarioOf = (options: ReturnType<typeof parseStormOptions>) => ({
+  scenario: options.bulkFree ? 'bulk-free' : 'steady',
+  ...(options.bulkFree ? {} : { taskLifetimeMs: options.lifetime }),
+  share: options.share,
+});
+
 export async function run(args: string[], log: (line: string) => void): Promise<Record<string, unknown>> {
   const options = parseStormOptions(args);
+  const gate = await runGatePath(options, log);
+  if (!options.naive)
+    return { events: options.events, quota: options.quota, ...scenarioOf(options), ...gate };
   const sim = await startSimulator({ port: 0, config: simulatorSettings(options) });
   // One attempt per call: the naive loop's own backoff is the retry being measured.
   const connect = new ConnectClient({
@@ -36,27 +46,17 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   });
   try {
     const limits = await applyRateLimits(sim.admin, options);
-    const ideal = idealDrain(options, limits);
-    const gate = await runGatePath(options, sim, ideal, log);
-    const naive = options.naive ? await runNaivePath(options, sim, connect, ideal, log) : undefined;
+    const naive = await runNaivePath(options, sim, connect, idealDrain(options, limits), log);
     return {
       events: options.events,
       quota: options.quota,
-      scenario: options.bulkFree ? 'bulk-free' : 'steady',
-      ...(options.bulkFree ? {} : { taskLifetimeMs: options.lifetime }),
-      rateLimits: limits,
-      share: options.share,
-      ...ideal,
+      ...scenarioOf(options),
       gate,
-      ...(naive
-        ? {
-            naive,
-            callsPerTaskRatioNaiveToGate:
-              naive.callsPerRecoveredTask !== null && gate.callsPerRecoveredTask
-                ? round(naive.callsPerRecoveredTask / gate.callsPerRecoveredTask)
-                : null,
-          }
-        : {}),
+      naive,
+      callsPerTaskRatioNaiveToGate:
+        naive.callsPerRecoveredTask !== null && gate.callsPerRecoveredTask
+          ? round(naive.callsPerRecoveredTask / gate.callsPerRecoveredTask)
+          : null,
     };
   } finally {
     connect.destroy();

@@ -18,22 +18,8 @@ const { EventType } = temporal.api.enums.v1;
 /** Local activities leave no ACTIVITY_TASK_* events, only a marker of this name (sdk-core's). */
 export const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
-/**
- * The activities a remediation run joins its gate with: `joinCapacityGate` (runs with gate
- * lineages) or `enqueueForCapacity` (runs started before). Its first one starts the wait.
- */
-export const QUEUE_ACTIVITY_TYPES: readonly string[] = ['joinCapacityGate', 'enqueueForCapacity'];
-
-/** The gate's answer to a waiting run: it ends the wait. */
-export const GRANT_SIGNAL = 'capacityGranted';
-
-/**
- * The one activity through which a waiting run queries its gate (each execution issues exactly one
- * `position` query). Queries leave no trace in any history, so counting these activities is the
- * only way to see them; runs that no longer ask for their position schedule none, and the figure
- * is then 0 by measurement, not by assumption.
- */
-export const GATE_QUERY_ACTIVITY_TYPES: readonly string[] = ['capacityQueuePosition'];
+/** A remediation run's wait in the waiting room: one activity, answered by the gate. */
+export const WAIT_ACTIVITY_TYPE = 'awaitTaskCapacity';
 
 const events = (history: History): HistoryEvent[] => history.events ?? [];
 
@@ -85,38 +71,108 @@ export interface GateRunHistory {
   history: History;
 }
 
+/** WORKFLOW_TASK_TIMED_OUT events: a task a worker took too long for (it costs time, not progress). */
+export function workflowTaskTimeouts(history: History): number {
+  return events(history).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length;
+}
+
+/** Signals and Updates a workflow received: a gate takes none (nothing is ever sent to it). */
+export function messagesReceived(history: History): number {
+  return events(history).filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED ||
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+  ).length;
+}
+
 export interface GateHealth {
-  /** WORKFLOW_TASK_FAILED events over every run of the gate and of its overflow chunks. */
+  /** WORKFLOW_TASK_FAILED events over every run of the gate. */
   gateWorkflowTaskFailures: number;
   /** The same failures by cause. */
   gateWorkflowTaskFailureCauses: Record<string, number>;
+  /** WORKFLOW_TASK_TIMED_OUT events over every run of the gate (a slow worker; no progress lost). */
+  gateWorkflowTaskTimeouts: number;
+  /** Signals and Updates the gate received (its design sends it none). */
+  gateMessagesReceived: number;
   /** The longest history of any one of those runs (continue-as-new is meant to bound it). */
   gateMaxHistoryLength: number;
   /** Runs of the gate's workflow id (1 + continue-as-new count). */
   gateRuns: number;
   /** The largest input any gate run started with: what continue-as-new carried. */
   largestCarriedStateBytes: number;
-  /** Distinct overflow chunk workflows. */
-  overflowChunks: number;
-  /** Runs of those chunks (a chunk may continue as new too). */
-  overflowChunkRuns: number;
 }
 
-export function gateHealth(gateRuns: GateRunHistory[], overflowRuns: GateRunHistory[]): GateHealth {
-  const all = [...gateRuns, ...overflowRuns];
+export function gateHealth(gateRuns: GateRunHistory[]): GateHealth {
   const causes: Record<string, number> = {};
-  for (const run of all)
+  for (const run of gateRuns)
     for (const [cause, n] of Object.entries(workflowTaskFailureCauses(run.history)))
       causes[cause] = (causes[cause] ?? 0) + n;
+  const sum = (f: (h: History) => number) => gateRuns.reduce((n, r) => n + f(r.history), 0);
   return {
     gateWorkflowTaskFailures: sumOf(causes),
     gateWorkflowTaskFailureCauses: causes,
-    gateMaxHistoryLength: Math.max(0, ...all.map((r) => historyLength(r.history))),
+    gateWorkflowTaskTimeouts: sum(workflowTaskTimeouts),
+    gateMessagesReceived: sum(messagesReceived),
+    gateMaxHistoryLength: Math.max(0, ...gateRuns.map((r) => historyLength(r.history))),
     gateRuns: gateRuns.length,
     largestCarriedStateBytes: Math.max(0, ...gateRuns.map((r) => startedInputBytes(r.history))),
-    overflowChunks: new Set(overflowRuns.map((r) => r.workflowId)).size,
-    overflowChunkRuns: overflowRuns.length,
   };
+}
+
+/**
+ * Billable Temporal Cloud actions a history records, counted as Temporal's pricing does: a start
+ * (or continue-as-new) 1, a signal 1, an accepted Update 1, an activity 1 plus 1 per retry, a timer
+ * 1, a search-attribute upsert 1, a child workflow 2, and local activities 1 per workflow task
+ * that ran any. Memo updates are counted apart: Temporal does not list them as actions.
+ */
+export interface ActionCount {
+  actions: number;
+  byKind: Record<string, number>;
+  memoUpdates: number;
+}
+
+export function temporalActions(history: History): ActionCount {
+  const byKind: Record<string, number> = {};
+  const add = (kind: string, n = 1) => (byKind[kind] = (byKind[kind] ?? 0) + n);
+  const localActivityTasks = new Set<string>();
+  let memoUpdates = 0;
+  for (const e of events(history)) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        add('start');
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        add('signal');
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        add('update');
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        add('activity');
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        add('activityRetry', Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1));
+        break;
+      case EventType.EVENT_TYPE_TIMER_STARTED:
+        add('timer');
+        break;
+      case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        add('upsert');
+        break;
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        add('childWorkflow', 2);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+        memoUpdates++;
+        break;
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER)
+          localActivityTasks.add(String(e.markerRecordedEventAttributes.workflowTaskCompletedEventId ?? ''));
+        break;
+    }
+  }
+  if (localActivityTasks.size) add('localActivities', localActivityTasks.size);
+  return { actions: sumOf(byKind), byKind, memoUpdates };
 }
 
 function eventTimeMs(event: HistoryEvent): number {
@@ -155,42 +211,36 @@ function scheduledActivityType(event: HistoryEvent): string | undefined {
 }
 
 export interface CapacityWait {
-  /** From scheduling the first queue activity to the first `capacityGranted` signal. */
+  /** From scheduling the run's wait in the room to the gate's answer. */
   waitMs: number;
-  /** Activities (and local activities) scheduled in between, the first queue activity excluded. */
+  /** Activities (and local activities) the run scheduled in between. */
   activitiesWhileWaiting: number;
-  /** Of those, the ones that query the gate (GATE_QUERY_ACTIVITY_TYPES). */
-  gateQueriesWhileWaiting: number;
+  /** Timers the run started in between (each one a billed action). */
+  timersWhileWaiting: number;
 }
 
 /**
- * A remediation run's first wait for capacity, or undefined when the run never queued or was never
- * granted capacity. What a run does while it waits is what a storm of thousands of waiting runs
- * multiplies: ideally nothing but the timer that bounds the wait.
+ * A remediation run's first wait for capacity, or undefined when the run never waited or was never
+ * answered. What a run does while it waits is what a storm of thousands of waiting runs
+ * multiplies: ideally nothing at all.
  */
 export function capacityWait(history: History): CapacityWait | undefined {
   const all = events(history);
-  const queuedAt = all.findIndex((e) => QUEUE_ACTIVITY_TYPES.includes(scheduledActivityType(e) ?? ''));
+  const queuedAt = all.findIndex((e) => scheduledActivityType(e) === WAIT_ACTIVITY_TYPE);
   if (queuedAt < 0) return undefined;
-  const grantedAt = all.findIndex(
+  const scheduledId = String(all[queuedAt]!.eventId);
+  const answeredAt = all.findIndex(
     (e, i) =>
       i > queuedAt &&
-      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
-      e.workflowExecutionSignaledEventAttributes?.signalName === GRANT_SIGNAL,
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+      String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === scheduledId,
   );
-  if (grantedAt < 0) return undefined;
-  let activitiesWhileWaiting = 0;
-  let gateQueriesWhileWaiting = 0;
-  for (const event of all.slice(queuedAt + 1, grantedAt)) {
-    const type = scheduledActivityType(event);
-    if (type === undefined) continue;
-    activitiesWhileWaiting += 1;
-    if (GATE_QUERY_ACTIVITY_TYPES.includes(type)) gateQueriesWhileWaiting += 1;
-  }
+  if (answeredAt < 0) return undefined;
+  const between = all.slice(queuedAt + 1, answeredAt);
   return {
-    waitMs: Math.max(0, eventTimeMs(all[grantedAt]!) - eventTimeMs(all[queuedAt]!)),
-    activitiesWhileWaiting,
-    gateQueriesWhileWaiting,
+    waitMs: Math.max(0, eventTimeMs(all[answeredAt]!) - eventTimeMs(all[queuedAt]!)),
+    activitiesWhileWaiting: between.filter((e) => scheduledActivityType(e) !== undefined).length,
+    timersWhileWaiting: between.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED).length,
   };
 }
 
@@ -200,10 +250,10 @@ export interface MaxMean {
 }
 
 export interface WaitingRunFigures {
-  /** Runs whose wait was found (sampled runs that queued and were granted capacity). */
+  /** Runs whose wait was found (sampled runs that waited and were answered). */
   waitingRunsSampled: number;
   activitiesPerWaitingRunPerHour: MaxMean | null;
-  queriesPerWaitingRunPerHour: MaxMean | null;
+  timersPerWaitingRunPerHour: MaxMean | null;
   /** Raw counts: per-hour rates of waits shorter than a minute say little. */
   activitiesWhileWaiting: MaxMean | null;
   meanWaitSeconds: number | null;
@@ -228,7 +278,7 @@ export function waitingRunFigures(waits: CapacityWait[]): WaitingRunFigures {
   return {
     waitingRunsSampled: waits.length,
     activitiesPerWaitingRunPerHour: perHour((w) => w.activitiesWhileWaiting),
-    queriesPerWaitingRunPerHour: perHour((w) => w.gateQueriesWhileWaiting),
+    timersPerWaitingRunPerHour: perHour((w) => w.timersWhileWaiting),
     activitiesWhileWaiting: maxMean(waits.map((w) => w.activitiesWhileWaiting)),
     meanWaitSeconds:
       waits.length === 0 ? null : round(waits.reduce((sum, w) => sum + w.waitMs, 0) / waits.length / 1000),

@@ -30,7 +30,7 @@ export async function runNaivePath(
   ideal: IdealDrain,
   log: (line: string) => void,
 ) {
-  const instance = await fullInstance(sim, options.quota);
+  const instance = await fullInstance(sim.endpoint, sim.admin, options.quota);
   const before = await requestCounts(sim.admin);
   log(`naive: ${options.events} independent retry loops`);
   const startedAt = Date.now();

@@ -16,6 +16,14 @@ export interface StormOptions {
   bulkFree: boolean;
   /** Bulk-free scenario: how long to wait for all runs to queue before the first bulk free (s). */
   queueTimeout: number;
+  /** How the product runs: its processes started one by one, or the embedded stack (`dev`). */
+  via: 'processes' | 'dev';
+  /** `processes`: restart the worker twice mid-storm (SIGTERM at a third, SIGKILL at two thirds). */
+  restartWorker: boolean;
+  /** Capacity gates the worker caches (WORKER_MAX_CACHED_GATES); 0 replays every gate task. */
+  gateCache?: number;
+  /** Remediation runs whose histories are read, counted and replayed (all gate runs always are). */
+  sample: number;
 }
 
 export function parseStormOptions(args: string[]): StormOptions {
@@ -55,6 +63,31 @@ export function parseStormOptions(args: string[]): StormOptions {
       600,
     )
     .option('--no-naive', 'skip the naive per-run backoff loop')
+    .option(
+      '--via <how>',
+      'processes: simulator, worker and ingress started one by one; dev: `connect-remediator dev` (npm start)',
+      (v: string) => {
+        if (v !== 'processes' && v !== 'dev') throw new InvalidArgumentError('expected processes or dev');
+        return v;
+      },
+      'processes',
+    )
+    .option(
+      '--restart-worker',
+      '--via processes: SIGTERM the worker a third of the way, SIGKILL it at two thirds',
+      false,
+    )
+    .option(
+      '--gate-cache <n>',
+      'capacity gates the worker caches (0: every gate workflow task replays)',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError('expected a whole number, 0 or more');
+        return n;
+      },
+    )
+    .option('--sample <n>', 'remediation runs whose histories are read and replayed', positiveInt, 200)
     .exitOverride()
     .parse(args, { from: 'user' })
     .opts<StormOptions>();

@@ -10,12 +10,7 @@
  *   account's StartTaskContact and DescribeRule rate limits. The quota no longer bounds the drain
  *   (it frees the moment it is full); the rate limits do.
  */
-import type {
-  RateLimit,
-  RunningSimulator,
-  SimulatorAdminClient,
-  SimulatorConfigPatch,
-} from '../../simulator';
+import type { RateLimit, SimulatorAdminClient, SimulatorConfigPatch } from '../../simulator';
 import { addStormInstance, fillToQuota, type StormInstance } from '../../simulator/quota-storm';
 import type { StormOptions } from './options';
 
@@ -137,8 +132,12 @@ export function startProgress(describe: () => Promise<string>, log: (line: strin
 }
 
 /** The storm's instance: created, then filled to quota (that is why the rule actions failed). */
-export async function fullInstance(sim: RunningSimulator, quota: number): Promise<StormInstance> {
-  const instance = await addStormInstance(sim.admin, quota);
-  await fillToQuota(sim.endpoint, instance, quota);
+export async function fullInstance(
+  endpoint: string,
+  admin: SimulatorAdminClient,
+  quota: number,
+): Promise<StormInstance> {
+  const instance = await addStormInstance(admin, quota);
+  await fillToQuota(endpoint, instance, quota);
   return instance;
 }

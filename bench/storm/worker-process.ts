@@ -29,6 +29,8 @@ export interface WorkerProcessOptions {
   policiesFile: string;
   /** The simulator: Connect and EventBridge endpoint. */
   awsEndpoint: string;
+  /** Settings of the worker's own (e.g. WORKER_MAX_CACHED_GATES). */
+  env?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -40,8 +42,8 @@ export interface WorkerProcess {
   startupPeakRssMb: number;
   /** Highest resident memory (MB) sampled since it began polling: the worker at work. */
   peakRssMb(): number;
-  /** SIGTERM, then wait for the exit (SIGKILL after a minute). Returns the exit code or signal. */
-  stop(): Promise<string>;
+  /** SIGTERM (or `signal`), then wait for the exit (SIGKILL after a minute). Returns how it ended. */
+  stop(signal?: NodeJS.Signals): Promise<string>;
 }
 
 /**
@@ -73,6 +75,7 @@ function workerEnvironment(options: WorkerProcessOptions): NodeJS.ProcessEnv {
     LOG_LEVEL: 'error',
     // No metrics endpoint: parallel benchmarks never race for a port.
     WORKER_METRICS_PORT: 'off',
+    ...options.env,
   };
 }
 
@@ -130,17 +133,21 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     rssMbWhenPolling,
     startupPeakRssMb,
     peakRssMb: () => Math.max(peak, treeRssMb(pid)),
-    stop: async () => {
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       peak = Math.max(peak, treeRssMb(pid));
       clearInterval(sampler);
-      return stopChild(child, exited);
+      return stopChild(child, exited, signal);
     },
   };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<string> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<string>,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<string> {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timeout = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   try {
     return await exited;
@@ -188,7 +195,7 @@ function descendants(root: number): number[] {
   return found;
 }
 
-function treeRssMb(pid: number): number {
+export function treeRssMb(pid: number): number {
   const kb = [pid, ...descendants(pid)].reduce((sum, p) => sum + rssKb(p), 0);
   return Math.round((kb / 1024) * 10) / 10;
 }
