@@ -275,6 +275,7 @@ describe('broken policy files', () => {
       'expected 1 (the policy file format',
       'is not a variable channels may read',
       'a webhook with a secret must use https',
+      'more than 500 aliases',
     ]) {
       expect(all).toContain(kind);
     }
