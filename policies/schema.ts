@@ -19,6 +19,7 @@ import {
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from './durations';
 import { describeValue } from './errors';
 import { KNOWN_REASON_CODES } from './reason-codes';
+import { compilePolicyRegex } from './regex';
 
 export const POLICY_FILE_VERSION = 1;
 export const STRATEGIES = ['retry', 'wait-for-capacity', 'escalate', 'ignore'] as const;
@@ -89,27 +90,14 @@ function openValue(known: readonly string[], what: string) {
     : z.union([z.enum([first, ...rest]), text(what)], expected(`a ${what}`));
 }
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const regex = z
   .string(expected('a regular expression'))
   .min(1, expected('a regular expression'))
-  .refine(isValidRegex, {
+  .refine((pattern) => compilePolicyRegex(pattern).ok, {
     error: (issue) => {
-      let problem = 'invalid';
-      try {
-        new RegExp(String(issue.input));
-      } catch (err) {
-        problem = (err as Error).message;
-      }
-      return `expected a valid regular expression, got ${describeValue(issue.input)} (${problem})`;
+      const compiled = compilePolicyRegex(String(issue.input));
+      const problem = compiled.ok ? 'invalid' : compiled.problem;
+      return `expected a valid regular expression in RE2 syntax (no lookaround, no backreferences), got ${describeValue(issue.input)} (${problem})`;
     },
   });
 
@@ -143,7 +131,7 @@ export const ConditionsSchema = z
       errorMatches: valueOrList(
         regex,
         'regular expression',
-        "Regular expression(s) searched in the event's error text (case-sensitive); any one matching is enough.",
+        "Regular expression(s) in RE2 syntax (no lookaround or backreferences; matching takes linear time), searched in the first 4096 characters of the event's error text (case-sensitive); any one matching is enough.",
       ).optional(),
     },
     expected('a map of conditions (`{}` for the catch-all)'),

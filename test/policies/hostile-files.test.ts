@@ -1,7 +1,7 @@
 /**
  * A policy edit must not be able to freeze the worker that loads it: a file of thousands of YAML
  * aliases, or one far too large, is refused quickly and located, and the file on disk is size-checked
- * before it is read.
+ * before it is read; a pattern that backtracks exponentially in JavaScript matches in linear time.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,9 @@ import path from 'node:path';
 import { formatPolicyError } from '../../policies/errors';
 import { MAX_POLICY_ALIASES, MAX_POLICY_FILE_BYTES, parsePolicySet } from '../../policies/load';
 import { readPolicyFile } from '../../policies/load.node';
-import { loadPolicySet, validPolicyYaml } from './fixtures';
+import { matchPolicy } from '../../policies/match';
+import { MAX_MATCHED_CHARS } from '../../policies/regex';
+import { loadPolicySet, sampleFacts, validPolicyYaml } from './fixtures';
 
 /** The issue's file: 50 KB with 6,000 aliases (it took 4.8 s to be refused). */
 function aliasFlood(): string {
@@ -115,5 +117,47 @@ describe('file size', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('errorMatches runs in linear time on a capped text', () => {
+  const withPattern = (...patterns: string[]) =>
+    loadPolicySet(
+      validPolicyYaml({
+        policies: [
+          '  - name: picky',
+          `    when: { errorMatches: ${JSON.stringify(patterns)} }`,
+          '    then: escalate',
+        ],
+      }),
+    );
+
+  test('^(\\w+\\s?)*$ against 27 word characters and "!" finishes in under 50 ms (JavaScript: seconds)', () => {
+    const set = withPattern('^(\\w+\\s?)*$');
+    const started = performance.now();
+    const match = matchPolicy(set, sampleFacts({ error: `${'a'.repeat(27)}!` }));
+    const elapsedMs = performance.now() - started;
+    expect(match.policy.name).toBe('catch-all');
+    expect(match.trace[0]).toMatchObject({ name: 'picky', misses: [{ condition: 'errorMatches' }] });
+    expect(elapsedMs).toBeLessThan(50);
+    // The same pattern still matches what it should.
+    expect(matchPolicy(set, sampleFacts({ error: 'Rate exceeded' })).policy.name).toBe('picky');
+  });
+
+  test('a 256 KB error text against several hostile patterns stays well under 50 ms', () => {
+    const set = withPattern('^(\\w+\\s?)*$', '(a|aa)+b', '(x+x+)+y', '.*.*.*=.*');
+    const started = performance.now();
+    // 256 KB (the largest event EventBridge delivers), with a non-word character every 1,000.
+    const error = `${'a'.repeat(999)}!`.repeat(262);
+    const match = matchPolicy(set, sampleFacts({ error }));
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(match.policy.name).toBe('catch-all');
+  });
+
+  test(`only the first ${MAX_MATCHED_CHARS} characters of the error text are searched`, () => {
+    const set = withPattern('needle');
+    const at = (position: number) => sampleFacts({ error: `${'x'.repeat(position)}needle` });
+    expect(matchPolicy(set, at(MAX_MATCHED_CHARS - 'needle'.length)).policy.name).toBe('picky');
+    expect(matchPolicy(set, at(MAX_MATCHED_CHARS - 'needle'.length + 1)).policy.name).toBe('catch-all');
   });
 });

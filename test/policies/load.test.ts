@@ -276,6 +276,7 @@ describe('broken policy files', () => {
       'is not a variable channels may read',
       'a webhook with a secret must use https',
       'more than 500 aliases',
+      'in RE2 syntax (no lookaround, no backreferences)',
     ]) {
       expect(all).toContain(kind);
     }
