@@ -14,6 +14,7 @@ export function parsePolicyText(text: string, fileName: string, env = process.en
   return parsePolicySet(text, fileName, {
     hash: policyTextHash(text),
     secretEnvAllowList: secretEnvAllowList(env),
+    environment: env,
   });
 }
 

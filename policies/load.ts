@@ -31,7 +31,12 @@ type ZodIssue = z.core.$ZodIssue;
 export function parsePolicySet(
   text: string,
   fileName: string,
-  options: { hash?: string; secretEnvAllowList?: readonly string[] } = {},
+  options: {
+    hash?: string;
+    secretEnvAllowList?: readonly string[];
+    /** What the worker's environment says about webhooks (see CrossFieldOptions.environment). */
+    environment?: Record<string, string | undefined>;
+  } = {},
 ): ParseResult {
   const hash = options.hash ?? UNHASHED;
   const oversized = sizeError(text, fileName);
@@ -77,7 +82,10 @@ export function parsePolicySet(
   const parsed = PolicyFileSchema.safeParse(data);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue))),
-    ...crossFieldIssues(data, { secretEnvAllowList: options.secretEnvAllowList ?? [] }),
+    ...crossFieldIssues(data, {
+      secretEnvAllowList: options.secretEnvAllowList ?? [],
+      ...(options.environment ? { environment: options.environment } : {}),
+    }),
   ];
   if (!parsed.success || issues.length) return failed(issues.map(located));
 

@@ -42,7 +42,13 @@ function channelConfig(name: string, entry: ChannelEntry): ChannelConfig {
         ...opt('instanceId', entry.instanceId),
       };
     case 'webhook':
-      return { name, type: entry.type, url: entry.url, ...opt('secretEnv', entry.secretEnv) };
+      return {
+        name,
+        type: entry.type,
+        ...opt('url', entry.url),
+        ...opt('urlEnv', entry.urlEnv),
+        ...opt('secretEnv', entry.secretEnv),
+      };
   }
 }
 

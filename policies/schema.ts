@@ -445,27 +445,35 @@ const ConnectTaskChannelSchema = channel(
   'Connect task escalation channel.',
 );
 
+const envVarName = (example: string, description: string) =>
+  z
+    .string(expected(`an environment variable name such as ${example}`))
+    .regex(
+      ENV_VAR_PATTERN,
+      expected(`an environment variable name such as ${example} (not the secret itself)`),
+    )
+    .describe(description);
+
 const WebhookChannelSchema = channel(
   'webhook',
   'POST a JSON body to a URL.',
   {
     url: z
       .url({ protocol: /^https?$/, ...expected('an http(s) URL') })
-      .describe('Where to POST. Credentials never go in the URL: use secretEnv.'),
-    secretEnv: z
-      .string(expected('an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN'))
-      .regex(
-        ENV_VAR_PATTERN,
-        expected(
-          'an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN (not the secret itself)',
-        ),
-      )
       .describe(
-        "Name of the environment variable holding the bearer token (the token never goes in this file). It must start with CONNECT_REMEDIATOR_SECRET_ or be listed in the worker's CONNECT_REMEDIATOR_SECRET_VARS; a URL that is not https is refused (loopback aside).",
+        "Where to POST (or urlEnv, when the URL is itself a credential). Credentials never go in the URL: use secretEnv. Public addresses only, unless the worker's CONNECT_REMEDIATOR_WEBHOOK_ALLOW_ADDRESSES lists the address.",
       )
       .optional(),
+    urlEnv: envVarName(
+      'CONNECT_REMEDIATOR_SECRET_SLACK_URL',
+      "Instead of url: the environment variable holding a URL that is itself a credential (a Slack-style incoming webhook). It is read when a notification is sent and never written to the run's history, activity inputs or `policies explain`. Same naming rule as secretEnv.",
+    ).optional(),
+    secretEnv: envVarName(
+      'CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN',
+      "Name of the environment variable holding the bearer token (the token never goes in this file). It must start with CONNECT_REMEDIATOR_SECRET_ or be listed in the worker's CONNECT_REMEDIATOR_SECRET_VARS; the token goes only to the origins listed in <secretEnv>_ORIGINS in the worker's environment, and only over https (loopback aside).",
+    ).optional(),
   },
-  'Webhook escalation channel.',
+  'Webhook escalation channel: exactly one of url or urlEnv.',
 );
 
 export const ChannelSchema = z.discriminatedUnion(
