@@ -18,6 +18,9 @@ import {
   isRetryableEntryCode,
 } from './channel-failures';
 import { fitMessage, idempotencyKey } from './escalation-payload';
+import { secretValueProblem, sendsSecretInClear, urlFromEnv } from '../policies/secret-env';
+import { originRefusal, type WebhookRules } from '../policies/webhook-destinations';
+import { DestinationRefused, MAX_RESPONSE_BYTES } from './webhook-http';
 import type { NotificationContent } from './rules';
 import { REMEDIATOR_EVENT_SOURCE } from './reissue';
 
@@ -76,6 +79,9 @@ export interface HttpPost {
   ): Promise<{
     ok: boolean;
     status: number;
+    /** The status line's reason phrase ("Forbidden"), where the server sent one. */
+    statusText?: string;
+    contentType?: string;
     text(): Promise<string>;
   }>;
 }
@@ -84,8 +90,10 @@ export interface EscalationDeps {
   connect: ConnectClient;
   eventBridge: EventBridgeClient;
   http: HttpPost;
-  /** Reads a secret named by a channel's `secretEnv` (from the environment, never from YAML). */
+  /** Reads a secret named by a channel's `secretEnv` or `urlEnv` (from the environment, never from YAML). */
   secret: (envName: string) => string | undefined;
+  /** Where each secret may go (`<secretEnv>_ORIGINS`); absent: nowhere. */
+  webhooks?: Pick<WebhookRules, 'secretOrigins'>;
   runUrl: (workflowId: string) => string;
 }
 
@@ -194,39 +202,107 @@ export function createEscalationActivities(deps: EscalationDeps) {
             );
             return `task ${result.ContactId} in instance ${instanceId}`;
           }
-          case 'webhook': {
-            const headers: Record<string, string> = {
-              'content-type': 'application/json',
-              'idempotency-key': message.idempotencyKey,
-            };
-            if (channel.secretEnv) {
-              const secret = deps.secret(channel.secretEnv);
-              if (!secret) {
-                throw channelMisconfigured(
-                  channel.name,
-                  `environment variable ${channel.secretEnv} is not set on the worker (or not one channels may read)`,
-                );
-              }
-              headers.authorization = `Bearer ${secret}`;
-            }
-            const response = await deps.http(channel.url, {
-              method: 'POST',
-              headers,
-              // `text` makes the payload readable as-is by Slack-style incoming webhooks.
-              body: JSON.stringify({ text: oneLineSummary(message), ...message }),
-              signal: AbortSignal.timeout(15_000),
-              redirect: 'manual',
-            });
-            if (!response.ok) {
-              const body = (await response.text()).slice(0, 200);
-              const why = `webhook ${channel.name} answered HTTP ${response.status}${response.status < 400 ? ' (a redirect: not followed)' : ''}: ${body}`;
-              if (isPermanentHttpStatus(response.status)) throw channelMisconfigured(channel.name, why);
-              throw new Error(why);
-            }
-            return `webhook ${channel.name} answered HTTP ${response.status}`;
-          }
+          case 'webhook':
+            return postWebhook(channel, message, deps);
         }
       });
     },
   };
+}
+
+/**
+ * A webhook delivery. Its URL may be a credential (urlEnv) and its token is one: neither ever
+ * appears in what is returned or thrown — those go to the run's history and the worker's logs —
+ * and neither leaves for an origin the token is not bound to (policies/webhook-destinations.ts).
+ */
+async function postWebhook(
+  channel: Extract<ChannelConfig, { type: 'webhook' }>,
+  message: EscalationMessage,
+  deps: EscalationDeps,
+): Promise<string> {
+  const misconfigured = (why: string) => channelMisconfigured(channel.name, why);
+  const secrets: string[] = [];
+  let url: URL;
+  if (channel.urlEnv) {
+    const value = deps.secret(channel.urlEnv);
+    if (!value) {
+      throw misconfigured(
+        `environment variable ${channel.urlEnv} is not set on the worker (or not one channels may read)`,
+      );
+    }
+    secrets.push(value);
+    const held = urlFromEnv(channel.urlEnv, value);
+    if ('problem' in held) throw misconfigured(held.problem);
+    url = held.url;
+  } else if (channel.url && URL.canParse(channel.url)) {
+    url = new URL(channel.url);
+  } else {
+    throw misconfigured('it has neither a url nor a urlEnv');
+  }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'idempotency-key': message.idempotencyKey,
+  };
+  if (channel.secretEnv) {
+    const secret = deps.secret(channel.secretEnv);
+    if (!secret) {
+      throw misconfigured(
+        `environment variable ${channel.secretEnv} is not set on the worker (or not one channels may read)`,
+      );
+    }
+    secrets.push(secret);
+    const problem = secretValueProblem(channel.secretEnv, secret);
+    if (problem) throw misconfigured(problem);
+    if (sendsSecretInClear(url.href)) throw misconfigured('a webhook with a secret must use https');
+    const refusal = originRefusal(url, channel.secretEnv, deps.webhooks?.secretOrigins(channel.secretEnv));
+    if (refusal) throw misconfigured(refusal);
+    headers.authorization = `Bearer ${secret}`;
+  }
+  let response: Awaited<ReturnType<HttpPost>>;
+  try {
+    response = await deps.http(url.href, {
+      method: 'POST',
+      headers,
+      // `text` makes the payload readable as-is by Slack-style incoming webhooks.
+      body: JSON.stringify({ text: oneLineSummary(message), ...message }),
+      signal: AbortSignal.timeout(15_000),
+      redirect: 'manual',
+    });
+  } catch (err) {
+    const why = redact(`${(err as Error).name}: ${(err as Error).message}`, secrets, url);
+    if (err instanceof DestinationRefused) throw misconfigured(why);
+    throw new Error(`webhook ${channel.name} could not be reached: ${why}`);
+  }
+  const line = await responseSummary(response, secrets, url);
+  if (!response.ok) {
+    const why = `webhook ${channel.name} answered ${line}${response.status >= 300 && response.status < 400 ? ' (a redirect: not followed)' : ''}`;
+    if (isPermanentHttpStatus(response.status)) throw misconfigured(why);
+    throw new Error(why);
+  }
+  return `webhook ${channel.name} answered ${line}`;
+}
+
+/**
+ * What the run's history keeps of an answer: the status line, and the body only when it is a short
+ * code such as Slack's `invalid_token` or `no_service`. Anything else — an HTML page, a JSON
+ * document that may echo the request, an internal service's data — is described by type and size.
+ */
+export async function responseSummary(
+  response: Awaited<ReturnType<HttpPost>>,
+  secrets: readonly string[],
+  url: URL,
+): Promise<string> {
+  const line = `HTTP ${response.status}${response.statusText ? ` ${response.statusText.slice(0, 40)}` : ''}`;
+  if (response.ok) return line;
+  const body = (await response.text().catch(() => '')).trim();
+  if (body === '') return line;
+  if (/^[A-Za-z0-9_.:-]{1,64}$/.test(body) && redact(body, secrets, url) === body) return `${line}: ${body}`;
+  const type = response.contentType?.split(';')[0]?.trim().slice(0, 60) || 'unknown type';
+  return `${line} (a ${type} body of ${Buffer.byteLength(body)}${Buffer.byteLength(body) >= MAX_RESPONSE_BYTES ? '+' : ''} bytes, not recorded)`;
+}
+
+/** Takes every secret, the URL and its path out of a message (a URL from urlEnv is a credential). */
+function redact(text: string, secrets: readonly string[], url: URL): string {
+  const hidden = [...secrets, url.href, `${url.pathname}${url.search}`].filter((s) => s.length > 1);
+  return hidden.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }

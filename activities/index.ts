@@ -12,6 +12,7 @@ import { AppliedQuotaReader } from './applied-quota';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Client } from '@temporalio/client';
 import type { AwsOperation } from '../policies/api-budgets';
+import type { WebhookRules } from '../policies/webhook-destinations';
 import { createCapacityActivities, type CapacityGateContract } from './capacity';
 import { createEscalationActivities, type HttpPost } from './escalation';
 import { createIncidentActivities, type IncidentContract } from './incident';
@@ -34,10 +35,12 @@ export interface ActivityDeps {
   };
   /** Link to the runs a visibility query finds in the Temporal Web UI (an incident's runs). */
   runsUrl: (query: string) => string;
-  /** HTTP for webhook channels (global fetch in production). */
+  /** HTTP for webhook channels (./webhook-http.ts in production: allowed addresses only). */
   http: HttpPost;
-  /** Secrets named by env var in the policy file (webhook `secretEnv`). */
+  /** Secrets named by env var in the policy file (webhook `secretEnv`, `urlEnv`). */
   secret: (envName: string) => string | undefined;
+  /** Where each webhook secret may go (`<secretEnv>_ORIGINS`); absent: nowhere. */
+  webhooks?: Pick<WebhookRules, 'secretOrigins'>;
   /** Link to a run in the Temporal Web UI. */
   runUrl: (workflowId: string) => string;
   /** Fresh rule definitions of this worker process (tests may hand in their own clock). */
@@ -90,6 +93,8 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type RemediationActivities = ReturnType<typeof createActivities>;
+
+export { createWebhookHttp, DestinationRefused } from './webhook-http';
 
 /**
  * The activities each rate-limited task queue serves: for an AWS operation, everything that calls

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import type { OperatorDecision } from '../workflows/definitions';
+import { validateOperatorDecision } from '../policies/operator-decision';
 import { optionParser } from './options';
 import { OPERATOR_ACTIONS, parseAction, parseOverrides, type OperatorAction } from './runs';
 
@@ -37,15 +38,28 @@ export function withDecisionOptions(command: Command, noteHelp: string): Command
     .option('--by <name>', 'who decides (default: your OS user name)');
 }
 
-/** The decision the options describe; overrides are checked with the workflow's own mapping. */
+/**
+ * The decision the options describe, checked by the schema the run validates with
+ * (policies/operator-decision.ts): a refusal names the option and what it expects.
+ */
 export function decisionFrom(action: OperatorAction, options: DecisionOptions): OperatorDecision {
   const overrides = parseOverrides(options.override ?? []);
   if (action !== 'retry' && Object.keys(overrides).length) {
     throw new Error(`--override applies to retry only, not to ${action}`);
   }
-  return {
+  const check = validateOperatorDecision({
+    action,
     by: options.by ?? operatorName(),
     ...(options.note !== undefined ? { note: options.note } : {}),
     ...(Object.keys(overrides).length ? { overrides } : {}),
-  };
+  });
+  if (!check.ok) {
+    throw new Error(
+      check.problems
+        .map((p) => `--${p.field.split(/[.[]/)[0]}: expected ${p.expected}, got ${p.found}`)
+        .join('; '),
+    );
+  }
+  const { action: _action, ...decision } = check.decision;
+  return decision;
 }

@@ -2,7 +2,8 @@
  * Prometheus metrics of one ingress instance. Each app gets its own registry (not prom-client's
  * global one), so several apps can live in one process — tests, the benchmark, `dev`.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import v8 from 'node:v8';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type RejectionReason =
   | 'invalid'
@@ -11,7 +12,8 @@ export type RejectionReason =
   | 'unsupported-media-type'
   | 'unauthorized'
   | 'temporal-unavailable'
-  | 'temporal-error';
+  | 'temporal-error'
+  | 'overloaded';
 
 export interface IngressMetrics {
   registry: Registry;
@@ -20,6 +22,8 @@ export interface IngressMetrics {
   duplicate: Counter;
   rejected: Counter<'reason'>;
   requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  heapUsed: Gauge;
+  heapLimit: Gauge;
 }
 
 export function createIngressMetrics(): IngressMetrics {
@@ -54,6 +58,29 @@ export function createIngressMetrics(): IngressMetrics {
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
+    }),
+    ...heapGauges(registry, prefix),
+  };
+}
+
+/** The heap against its limit, read when scraped: how close the process is to shedding load. */
+function heapGauges(registry: Registry, prefix: string) {
+  return {
+    heapUsed: new Gauge({
+      name: `${prefix}heap_used_bytes`,
+      help: 'V8 heap in use by this process (POST /events answers 503 past 75% of the limit)',
+      registers: [registry],
+      collect() {
+        this.set(process.memoryUsage().heapUsed);
+      },
+    }),
+    heapLimit: new Gauge({
+      name: `${prefix}heap_limit_bytes`,
+      help: 'V8 heap size limit of this process (--max-old-space-size and the young generation)',
+      registers: [registry],
+      collect() {
+        this.set(v8.getHeapStatistics().heap_size_limit);
+      },
     }),
   };
 }

@@ -46,11 +46,14 @@ export function bodyTooLarge(error: ValidationError): RequestRefused {
   return new RequestRefused(413, 'too-large', { error: 'request too large', errors: [error] });
 }
 
-export function badBatchLength(length: number): RequestRefused {
+/** `countedFirst`: the items were counted unparsed, stopping past the limit (`length` is a floor). */
+export function badBatchLength(length: number, { countedFirst = false } = {}): RequestRefused {
   const error = {
     path: '$',
     expected: `one event, or an array of 1 to ${MAX_EVENTS_PER_REQUEST} events`,
-    found: `an array of ${length} items`,
+    found: countedFirst
+      ? `an array of more than ${MAX_EVENTS_PER_REQUEST} items`
+      : `an array of ${length} items`,
   };
   return length === 0
     ? new RequestRefused(400, 'invalid', { error: 'no events', errors: [error] })

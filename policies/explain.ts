@@ -94,7 +94,8 @@ export function describeChannel(channel: ChannelConfig): string {
     case 'connect-task':
       return `${channel.name} (Connect task, flow ${channel.contactFlowId})`;
     case 'webhook':
-      return `${channel.name} (webhook ${channel.url}${channel.secretEnv ? `, token from $${channel.secretEnv}` : ''})`;
+      // A URL from urlEnv is a credential: named by its variable, never shown.
+      return `${channel.name} (webhook ${channel.url ?? `URL from $${channel.urlEnv}`}${channel.secretEnv ? `, token from $${channel.secretEnv}` : ''})`;
   }
 }
 

@@ -1,7 +1,7 @@
 /** The Node side of loading: reading the file and hashing its content (sha256). */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parsePolicySet, type ParseResult } from './load';
+import { readFile, stat } from 'node:fs/promises';
+import { MAX_POLICY_FILE_BYTES, parsePolicySet, tooLargeMessage, type ParseResult } from './load';
 import { secretEnvAllowList } from './secret-env';
 
 /** Short sha256 of the file content: enough to tell versions apart in logs and run histories. */
@@ -14,6 +14,7 @@ export function parsePolicyText(text: string, fileName: string, env = process.en
   return parsePolicySet(text, fileName, {
     hash: policyTextHash(text),
     secretEnvAllowList: secretEnvAllowList(env),
+    environment: env,
   });
 }
 
@@ -21,6 +22,11 @@ export function parsePolicyText(text: string, fileName: string, env = process.en
 export async function readPolicyFile(file: string): Promise<ParseResult> {
   let text: string;
   try {
+    // Checked on disk first, so a huge file is refused without reading it into memory.
+    const { size } = await stat(file);
+    if (size > MAX_POLICY_FILE_BYTES) {
+      return { ok: false, errors: [{ file, line: 1, column: 1, path: '', message: tooLargeMessage(size) }] };
+    }
     text = await readFile(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;

@@ -3,7 +3,7 @@
  * file:line:column with the path ops read (`policies[2].retry.maximumAttempts`). Pure: the file
  * is read and hashed by the callers (./load.node.ts, ./store.node.ts).
  */
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { CST, isAlias, Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import {
   byPosition,
@@ -31,9 +31,20 @@ type ZodIssue = z.core.$ZodIssue;
 export function parsePolicySet(
   text: string,
   fileName: string,
-  options: { hash?: string; secretEnvAllowList?: readonly string[] } = {},
+  options: {
+    hash?: string;
+    secretEnvAllowList?: readonly string[];
+    /** What the worker's environment says about webhooks (see CrossFieldOptions.environment). */
+    environment?: Record<string, string | undefined>;
+  } = {},
 ): ParseResult {
   const hash = options.hash ?? UNHASHED;
+  const oversized = sizeError(text, fileName);
+  if (oversized) return { ok: false, errors: [oversized] };
+  // Counted on the tokens, before the document is built or any alias resolved: building a document
+  // of thousands of aliases is itself what makes such a file slow.
+  const aliasBomb = aliasCountError(text, fileName);
+  if (aliasBomb) return { ok: false, errors: [aliasBomb] };
   const lines = new LineCounter();
   // merge: ops may share settings with anchors and `<<: *anchor`, as YAML files commonly do.
   const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: false });
@@ -71,7 +82,10 @@ export function parsePolicySet(
   const parsed = PolicyFileSchema.safeParse(data);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue))),
-    ...crossFieldIssues(data, { secretEnvAllowList: options.secretEnvAllowList ?? [] }),
+    ...crossFieldIssues(data, {
+      secretEnvAllowList: options.secretEnvAllowList ?? [],
+      ...(options.environment ? { environment: options.environment } : {}),
+    }),
   ];
   if (!parsed.success || issues.length) return failed(issues.map(located));
 
@@ -113,10 +127,17 @@ function syntaxErrors(doc: Document, locator: SourceLocator, fileName: string): 
         message: `YAML syntax: ${message}`,
       });
   }
-  // An alias to an anchor that does not exist parses "fine" but cannot be turned into data.
+  // An alias to an anchor that does not exist parses "fine" but cannot be turned into data. One
+  // pass in document order, noting anchors as they come: `alias.resolve(doc)` would walk the whole
+  // document for every alias.
+  const anchors = new Set<string>();
   visit(doc, {
+    Node(_, node) {
+      if (isAlias(node) || !node.anchor) return;
+      anchors.add(node.anchor);
+    },
     Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined || !alias.range) return;
+      if (anchors.has(alias.source) || !alias.range) return;
       const offset = alias.range[0];
       const { line, column } = locator.positionOf(offset);
       errors.push({
@@ -129,6 +150,59 @@ function syntaxErrors(doc: Document, locator: SourceLocator, fileName: string): 
     },
   });
   return errors;
+}
+
+/**
+ * Policy files are a few KB (the shipped one is 8 KB): a file far beyond that is a mistake or an
+ * attack, refused before the YAML parser sees it. `policies/load.node.ts` also checks the size on
+ * disk before reading, so a huge file is never read into memory.
+ */
+export const MAX_POLICY_FILE_BYTES = 512 * 1024;
+/** Anchors share settings between policies, a few per file; thousands are a "billion laughs" file. */
+export const MAX_POLICY_ALIASES = 500;
+
+export function tooLargeMessage(bytes: number): string {
+  return (
+    `the file is ${bytes} bytes: expected at most ${MAX_POLICY_FILE_BYTES} bytes (512 KiB); ` +
+    'a policy file is a few KB, so this is not one'
+  );
+}
+
+function sizeError(text: string, fileName: string): PolicyError | undefined {
+  // UTF-8 takes at least a byte per UTF-16 unit and at most three: encode only when it matters.
+  if (text.length * 3 <= MAX_POLICY_FILE_BYTES) return undefined;
+  const bytes = text.length > MAX_POLICY_FILE_BYTES ? text.length : new TextEncoder().encode(text).length;
+  if (bytes <= MAX_POLICY_FILE_BYTES) return undefined;
+  return { file: fileName, line: 1, column: 1, path: '', message: tooLargeMessage(bytes) };
+}
+
+/**
+ * Located at the first alias past the limit. The YAML library's own lexer tells aliases from a `*`
+ * in a quoted string or a comment; its tokens, control tokens aside, are the source text in order.
+ */
+function aliasCountError(text: string, fileName: string): PolicyError | undefined {
+  let count = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (CST.tokenType(token) === 'alias' && ++count > MAX_POLICY_ALIASES) {
+      return {
+        file: fileName,
+        ...positionIn(text, offset),
+        path: '',
+        message:
+          `YAML: more than ${MAX_POLICY_ALIASES} aliases (*name): expected at most ${MAX_POLICY_ALIASES}; ` +
+          'anchors share a few settings, this many is how a resource exhaustion ("billion laughs") file looks',
+      };
+    }
+    if (token !== CST.DOCUMENT && token !== CST.FLOW_END && token !== CST.SCALAR) offset += token.length;
+  }
+  return undefined;
+}
+
+/** 1-based line:column of an offset (only when an error needs it: the document is not built yet). */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 
 /** Zod issues in the words of this file: one issue per unknown key, located at the key. */

@@ -1,5 +1,6 @@
 /** A loaded policy set as the matcher uses it: conditions compiled, settings resolved. Pure. */
 import type { ApiBudgets, ApiRateLimits } from './api-budgets';
+import type { PolicyRegex } from './regex';
 import type { ChannelConfig, ResolvedPolicy } from './types';
 
 /** The conditions of one policy; an absent condition matches everything. */
@@ -10,7 +11,8 @@ export interface CompiledConditions {
   retryable?: boolean;
   instanceId?: string[];
   ruleId?: string[];
-  errorMatches?: { pattern: string; regex: RegExp }[];
+  /** RE2 semantics: linear-time matching over a capped text (./regex.ts). */
+  errorMatches?: { pattern: string; regex: PolicyRegex }[];
 }
 
 export type ConditionName = keyof CompiledConditions;

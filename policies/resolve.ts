@@ -15,6 +15,7 @@ import {
 import { apiBudgets, apiRateLimits, type ApiBudgets } from './api-budgets';
 import { durationMs } from './durations';
 import type { PolicyIssue, PolicyPath } from './errors';
+import { compilePolicyRegex, type PolicyRegex } from './regex';
 import type { CompiledConditions, CompiledPolicy, PolicySet } from './policy-set';
 import type { ChannelEntry, PolicyConditions, PolicyDefaults, PolicyEntry, PolicyFile } from './schema';
 import type {
@@ -41,13 +42,27 @@ function channelConfig(name: string, entry: ChannelEntry): ChannelConfig {
         ...opt('instanceId', entry.instanceId),
       };
     case 'webhook':
-      return { name, type: entry.type, url: entry.url, ...opt('secretEnv', entry.secretEnv) };
+      return {
+        name,
+        type: entry.type,
+        ...opt('url', entry.url),
+        ...opt('urlEnv', entry.urlEnv),
+        ...opt('secretEnv', entry.secretEnv),
+      };
   }
 }
 
 /** `{ key: value }` when the value is set, `{}` otherwise (keeps undefined out of history payloads). */
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** The schema refused every pattern the engine cannot take, so compiling cannot fail here. */
+function compiled(pattern: string): PolicyRegex {
+  const result = compilePolicyRegex(pattern);
+  if (!result.ok)
+    throw new Error(`errorMatches ${JSON.stringify(pattern)} passed validation: ${result.problem}`);
+  return result.regex;
 }
 
 function compileConditions(when: PolicyConditions): CompiledConditions {
@@ -60,7 +75,7 @@ function compileConditions(when: PolicyConditions): CompiledConditions {
     ...opt('ruleId', listOf(when.ruleId)),
     ...opt(
       'errorMatches',
-      listOf(when.errorMatches)?.map((pattern) => ({ pattern, regex: new RegExp(pattern) })),
+      listOf(when.errorMatches)?.map((pattern) => ({ pattern, regex: compiled(pattern) })),
     ),
   };
 }

@@ -19,6 +19,7 @@ import {
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from './durations';
 import { describeValue } from './errors';
 import { KNOWN_REASON_CODES } from './reason-codes';
+import { compilePolicyRegex } from './regex';
 
 export const POLICY_FILE_VERSION = 1;
 export const STRATEGIES = ['retry', 'wait-for-capacity', 'escalate', 'ignore'] as const;
@@ -89,27 +90,14 @@ function openValue(known: readonly string[], what: string) {
     : z.union([z.enum([first, ...rest]), text(what)], expected(`a ${what}`));
 }
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const regex = z
   .string(expected('a regular expression'))
   .min(1, expected('a regular expression'))
-  .refine(isValidRegex, {
+  .refine((pattern) => compilePolicyRegex(pattern).ok, {
     error: (issue) => {
-      let problem = 'invalid';
-      try {
-        new RegExp(String(issue.input));
-      } catch (err) {
-        problem = (err as Error).message;
-      }
-      return `expected a valid regular expression, got ${describeValue(issue.input)} (${problem})`;
+      const compiled = compilePolicyRegex(String(issue.input));
+      const problem = compiled.ok ? 'invalid' : compiled.problem;
+      return `expected a valid regular expression in RE2 syntax (no lookaround, no backreferences), got ${describeValue(issue.input)} (${problem})`;
     },
   });
 
@@ -143,7 +131,7 @@ export const ConditionsSchema = z
       errorMatches: valueOrList(
         regex,
         'regular expression',
-        "Regular expression(s) searched in the event's error text (case-sensitive); any one matching is enough.",
+        "Regular expression(s) in RE2 syntax (no lookaround or backreferences; matching takes linear time), searched in the first 4096 characters of the event's error text (case-sensitive); any one matching is enough.",
       ).optional(),
     },
     expected('a map of conditions (`{}` for the catch-all)'),
@@ -461,27 +449,35 @@ const ConnectTaskChannelSchema = channel(
   'Connect task escalation channel.',
 );
 
+const envVarName = (example: string, description: string) =>
+  z
+    .string(expected(`an environment variable name such as ${example}`))
+    .regex(
+      ENV_VAR_PATTERN,
+      expected(`an environment variable name such as ${example} (not the secret itself)`),
+    )
+    .describe(description);
+
 const WebhookChannelSchema = channel(
   'webhook',
   'POST a JSON body to a URL.',
   {
     url: z
       .url({ protocol: /^https?$/, ...expected('an http(s) URL') })
-      .describe('Where to POST. Credentials never go in the URL: use secretEnv.'),
-    secretEnv: z
-      .string(expected('an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN'))
-      .regex(
-        ENV_VAR_PATTERN,
-        expected(
-          'an environment variable name such as CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN (not the secret itself)',
-        ),
-      )
       .describe(
-        "Name of the environment variable holding the bearer token (the token never goes in this file). It must start with CONNECT_REMEDIATOR_SECRET_ or be listed in the worker's CONNECT_REMEDIATOR_SECRET_VARS; a URL that is not https is refused (loopback aside).",
+        "Where to POST (or urlEnv, when the URL is itself a credential). Credentials never go in the URL: use secretEnv. Public addresses only, unless the worker's CONNECT_REMEDIATOR_WEBHOOK_ALLOW_ADDRESSES lists the address.",
       )
       .optional(),
+    urlEnv: envVarName(
+      'CONNECT_REMEDIATOR_SECRET_SLACK_URL',
+      "Instead of url: the environment variable holding a URL that is itself a credential (a Slack-style incoming webhook). It is read when a notification is sent and never written to the run's history, activity inputs or `policies explain`. Same naming rule as secretEnv.",
+    ).optional(),
+    secretEnv: envVarName(
+      'CONNECT_REMEDIATOR_SECRET_ONCALL_TOKEN',
+      "Name of the environment variable holding the bearer token (the token never goes in this file). It must start with CONNECT_REMEDIATOR_SECRET_ or be listed in the worker's CONNECT_REMEDIATOR_SECRET_VARS; the token goes only to the origins listed in <secretEnv>_ORIGINS in the worker's environment, and only over https (loopback aside).",
+    ).optional(),
   },
-  'Webhook escalation channel.',
+  'Webhook escalation channel: exactly one of url or urlEnv.',
 );
 
 export const ChannelSchema = z.discriminatedUnion(

@@ -7,7 +7,21 @@
 import type { PolicyIssue, PolicyPath } from './errors';
 import { closestMatch, looksLikeSecretKey, SECRET_ADVICE } from './hints';
 import { ENV_VAR_PATTERN } from './schema';
-import { isSecretEnvAllowed, secretEnvRefusal, sendsSecretInClear } from './secret-env';
+import {
+  isSecretEnvAllowed,
+  secretEnvRefusal,
+  secretValueProblem,
+  sendsSecretInClear,
+  urlFromEnv,
+} from './secret-env';
+import {
+  hostRefusal,
+  ORIGINS_EXPECTED,
+  originRefusal,
+  originsVar,
+  parseOrigins,
+  webhookRulesFromEnv,
+} from './webhook-destinations';
 
 type Raw = Record<string, unknown>;
 
@@ -123,26 +137,82 @@ function secretsInUrls(data: Raw): PolicyIssue[] {
 }
 
 /**
- * Webhook secrets: only variables made for channels (see ./secret-env.ts), only over https, so a
- * policy edit can neither read the worker's credentials nor send a token in clear text.
+ * Webhooks: which variables they may read (./secret-env.ts), where they may send (the environment's
+ * rules, ./webhook-destinations.ts), and that a secret travels only over https. Checked with what
+ * the validating environment knows: a URL in urlEnv and a secret's value only when they are set
+ * there; a secret's origins whenever the secret or its `_ORIGINS` is set. The worker checks it all
+ * again when it sends, whatever the validator could see.
  */
-function webhookSecrets(data: Raw, allowList: readonly string[]): PolicyIssue[] {
+function webhookChannels(data: Raw, options: CrossFieldOptions): PolicyIssue[] {
   if (!isMap(data.channels)) return [];
+  const allowList = options.secretEnvAllowList ?? [];
+  const env = options.environment ?? {};
+  const rules = webhookRulesFromEnv(env);
   return Object.entries(data.channels).flatMap(([name, channel]) => {
-    if (!isMap(channel) || typeof channel.secretEnv !== 'string') return [];
+    if (!isMap(channel) || channel.type !== 'webhook') return [];
+    const at = (field: string): PolicyPath => ['channels', name, field];
     const issues: PolicyIssue[] = [];
-    // A value that is not a variable name at all was reported by the schema.
-    if (ENV_VAR_PATTERN.test(channel.secretEnv) && !isSecretEnvAllowed(channel.secretEnv, allowList)) {
-      issues.push({ path: ['channels', name, 'secretEnv'], message: secretEnvRefusal(channel.secretEnv) });
-    }
-    if (typeof channel.url === 'string' && sendsSecretInClear(channel.url)) {
+    const envName = (field: 'secretEnv' | 'urlEnv'): string | undefined => {
+      const value = channel[field];
+      // A value that is not a variable name at all was reported by the schema.
+      if (typeof value !== 'string' || !ENV_VAR_PATTERN.test(value)) return undefined;
+      if (isSecretEnvAllowed(value, allowList)) return value;
+      issues.push({ path: at(field), message: secretEnvRefusal(value) });
+      return undefined;
+    };
+    const secretEnv = envName('secretEnv');
+    const urlEnv = envName('urlEnv');
+
+    // Where it would send: the URL as written, or the one urlEnv holds here (never quoted back).
+    let target: { url: URL; field: 'url' | 'urlEnv' } | undefined;
+    if (channel.url !== undefined && channel.urlEnv !== undefined) {
       issues.push({
-        path: ['channels', name, 'url'],
+        path: at('urlEnv'),
+        message:
+          'url and urlEnv are both set: expected exactly one (urlEnv when the URL is itself a credential)',
+        at: 'key',
+      });
+    } else if (channel.url === undefined && channel.urlEnv === undefined) {
+      issues.push({
+        path: ['channels', name],
+        message: 'required: expected url, or urlEnv naming the environment variable that holds the URL',
+      });
+    } else if (typeof channel.url === 'string' && URL.canParse(channel.url)) {
+      target = { url: new URL(channel.url), field: 'url' };
+    } else if (urlEnv && env[urlEnv] !== undefined) {
+      const held = urlFromEnv(urlEnv, env[urlEnv]!);
+      if ('problem' in held) issues.push({ path: at('urlEnv'), message: held.problem });
+      else target = { url: held.url, field: 'urlEnv' };
+    }
+
+    if (target) {
+      const refusal = hostRefusal(target.url.hostname, rules.allowedAddresses);
+      if (refusal) issues.push({ path: at(target.field), message: refusal });
+    }
+    if (secretEnv === undefined) return issues;
+
+    if (target && sendsSecretInClear(target.url.href)) {
+      issues.push({
+        path: at(target.field),
         message:
           'a webhook with a secret must use https: expected an https:// URL (plain http only to a ' +
           'loopback address), so the bearer token is never sent in clear text',
       });
     }
+    const secret = env[secretEnv];
+    const originsValue = env[originsVar(secretEnv)];
+    const listed = parseOrigins(originsValue);
+    if (listed.invalid.length) {
+      issues.push({
+        path: at('secretEnv'),
+        message: `${originsVar(secretEnv)} holds ${listed.invalid.map((o) => JSON.stringify(o)).join(', ')}: expected ${ORIGINS_EXPECTED}`,
+      });
+    } else if (target && (secret !== undefined || originsValue !== undefined)) {
+      const refusal = originRefusal(target.url, secretEnv, rules.secretOrigins(secretEnv));
+      if (refusal) issues.push({ path: at(target.field), message: refusal });
+    }
+    const problem = secret === undefined ? undefined : secretValueProblem(secretEnv, secret);
+    if (problem) issues.push({ path: at('secretEnv'), message: problem });
     return issues;
   });
 }
@@ -178,6 +248,12 @@ function valueAt(data: unknown, path: PolicyPath): unknown {
 export interface CrossFieldOptions {
   /** Names outside the secret prefix the worker's environment allows (CONNECT_REMEDIATOR_SECRET_VARS). */
   secretEnvAllowList?: readonly string[];
+  /**
+   * The validating process's environment, for what only it can say: where secrets may go, the
+   * non-public addresses allowed, a urlEnv's URL, a secret's value (none of them is ever quoted
+   * back in a message). Absent: nothing is set, nothing allowed.
+   */
+  environment?: Record<string, string | undefined>;
 }
 
 export function crossFieldIssues(data: unknown, options: CrossFieldOptions = {}): PolicyIssue[] {
@@ -188,7 +264,7 @@ export function crossFieldIssues(data: unknown, options: CrossFieldOptions = {})
     ...catchAll(data),
     ...capacityWithoutWaiting(data),
     ...secretsInUrls(data),
-    ...webhookSecrets(data, options.secretEnvAllowList ?? []),
+    ...webhookChannels(data, options),
     ...secretsInReissueMaps(data),
   ];
 }

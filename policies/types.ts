@@ -73,7 +73,13 @@ export type ChannelConfig =
   | {
       name: string;
       type: 'webhook';
-      url: string;
+      /** Where to POST; absent when `urlEnv` names the variable holding it. */
+      url?: string;
+      /**
+       * The environment variable holding a URL that is itself a credential (Slack-style): read at
+       * send time, so the URL is never in the policy, the run's history or an activity's input.
+       */
+      urlEnv?: string;
       /** Env var holding a bearer token; the secret itself never appears in YAML or history. */
       secretEnv?: string;
     };

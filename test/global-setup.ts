@@ -10,6 +10,7 @@ import { loadConfig } from '../worker/config';
 import { installTemporalRuntime } from '../worker/runtime';
 import { startDevServer, type RunningDevServer } from '../dev/temporal-dev-server';
 import { bundleWorkflows } from '../worker/remediation-worker';
+import { WEBHOOK_ALLOW_ADDRESSES_VAR } from '../policies/webhook-destinations';
 import { TEST_ENV } from './helpers/env';
 
 declare global {
@@ -35,6 +36,9 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.uiUrl] = server.uiUrl ?? '';
   process.env[TEST_ENV.bundle] = bundlePath;
   process.env[TEST_ENV.tmp] = tmp;
+  // The tests' webhook receivers listen on loopback, which webhooks may reach only when the
+  // environment allows it (policies/webhook-destinations.ts). Tests of the refusal set their own.
+  process.env[WEBHOOK_ALLOW_ADDRESSES_VAR] = '127.0.0.0/8,::1';
   console.log(
     `\n[tests] ${describeCliSource(cli)}\n[tests] Temporal dev server started for this run: ${server.address}, Web UI ${server.uiUrl}\n`,
   );

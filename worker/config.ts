@@ -8,6 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import { isSecretEnvAllowed, secretEnvAllowList } from '../policies/secret-env';
+import {
+  ADDRESSES_EXPECTED,
+  parseAddressAllowList,
+  WEBHOOK_ALLOW_ADDRESSES_VAR,
+  webhookRulesFromEnv,
+  type WebhookRules,
+} from '../policies/webhook-destinations';
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
@@ -150,8 +157,10 @@ export interface Config {
   cacheDir: string;
   dataDir: string;
   logLevel: string;
-  /** Environment handed to channels that name a secret by env var (webhook `secretEnv`). */
+  /** Environment handed to channels that name a secret by env var (webhook `secretEnv`, `urlEnv`). */
   secrets: (name: string) => string | undefined;
+  /** Where webhook secrets may go and which non-public addresses webhooks may reach. */
+  webhooks: WebhookRules;
 }
 
 export class ConfigError extends Error {
@@ -214,7 +223,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     // Only channel secrets, whatever a policy names (the validator refuses the others up front).
     secrets: (name) => (isSecretEnvAllowed(name, secretEnvAllowList(env)) ? env[name] : undefined),
+    webhooks: webhookSettings(env),
   };
+}
+
+/**
+ * The webhook rules of an environment; an allow-list that does not parse stops the process rather
+ * than allowing less (or more) than the operator meant. (Origins lists are checked with the policy
+ * file, which names the secrets they belong to.)
+ */
+export function webhookSettings(env: NodeJS.ProcessEnv): WebhookRules {
+  const { invalid } = parseAddressAllowList(env[WEBHOOK_ALLOW_ADDRESSES_VAR]);
+  if (invalid.length) {
+    throw new ConfigError(
+      `${WEBHOOK_ALLOW_ADDRESSES_VAR}: ${invalid.map((entry) => JSON.stringify(entry)).join(', ')} ` +
+        `is not an address or range: expected ${ADDRESSES_EXPECTED}`,
+    );
+  }
+  return webhookRulesFromEnv(env);
 }
 
 function workerMetrics(host: string, port: number): WorkerMetricsConfig {

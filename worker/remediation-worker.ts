@@ -11,7 +11,7 @@ import {
   type NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, createWebhookHttp, type ActivityDeps } from '../activities';
 import { PolicyStore } from '../policies/store.node';
 import { createAwsClients } from './aws-clients';
 import { webUiRunsUrl, webUiRunUrl, type Config } from './config';
@@ -69,7 +69,7 @@ export interface RemediationWorkerHandle {
 export interface StartRemediationWorkerOptions {
   config: Pick<
     Config,
-    'temporal' | 'aws' | 'policiesFile' | 'secrets' | 'maxCachedWorkflows' | 'maxCachedGates'
+    'temporal' | 'aws' | 'policiesFile' | 'secrets' | 'webhooks' | 'maxCachedWorkflows' | 'maxCachedGates'
   >;
   connection: NativeConnection;
   client: Client;
@@ -103,8 +103,9 @@ export async function startRemediationWorker(
     const deps: ActivityDeps = {
       ...createAwsClients(config.aws),
       policies,
-      http: (url, init) => fetch(url, init),
+      http: createWebhookHttp({ allowedAddresses: config.webhooks.allowedAddresses }),
       secret: config.secrets,
+      webhooks: config.webhooks,
       runUrl: (workflowId) => webUiRunUrl(config.temporal, workflowId),
       runsUrl: (query) => webUiRunsUrl(config.temporal, query),
       temporal: {

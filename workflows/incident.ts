@@ -11,6 +11,7 @@
  * it on its own, its re-issue paced by the capacity gate and the AWS rate budgets like any other.
  */
 import {
+  log,
   condition,
   getExternalWorkflowHandle,
   setCurrentDetails,
@@ -18,6 +19,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
+import { validateOperatorDecision } from '../policies/operator-decision';
 import type { ChannelConfig } from '../policies/types';
 import {
   abandonSignal,
@@ -102,8 +104,11 @@ class Incident {
 
   constructor(private readonly input: IncidentInput) {
     setHandler(joinIncidentSignal, (member) => this.join(member));
+    // A signal cannot be refused back to its sender: an invalid answer is logged with its reason.
     setHandler(answerIncidentSignal, (decision) => {
-      if (this.validationError(decision) === undefined) this.take(decision);
+      const error = this.validationError(decision);
+      if (error === undefined) this.take(decision);
+      else log.warn(`incident answer signal refused: ${error}`);
     });
     setHandler(answerIncidentUpdate, (decision) => this.take(decision), {
       validator: (decision) => {
@@ -166,7 +171,10 @@ class Incident {
     return undefined;
   }
 
-  private take(decision: OperatorDecision & { action: OperatorAction }): IncidentReceipt {
+  private take(given: OperatorDecision & { action: OperatorAction }): IncidentReceipt {
+    // Only the fields the schema knows are kept (validated before take is reached).
+    const check = validateOperatorDecision(given);
+    const decision = check.ok ? check.decision : given;
     this.answer = { ...decision, at: new Date(Date.now()).toISOString() };
     this.answerNumber++;
     return { action: decision.action, runs: this.waitingMembers().length };

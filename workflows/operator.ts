@@ -8,18 +8,17 @@
  * run that is ending) or accepted, and then told what the run did with it. None is silently
  * overwritten. The signals remain for the Web UI's Signal button: the latest one wins, as before.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, log, setHandler } from '@temporalio/workflow';
+import { operatorDecisionError, validateOperatorDecision } from '../policies/operator-decision';
 import {
   abandonSignal,
   decideUpdate,
-  OPERATOR_ACTIONS,
   resolveSignal,
   retrySignal,
   type DecisionReceipt,
   type OperatorAction,
   type OperatorDecision,
 } from './definitions';
-import { applyOperatorOverrides } from './overrides';
 import type { RemediationPhaseValue } from './search-attributes';
 
 export type { OperatorAction };
@@ -27,16 +26,18 @@ export type Decision = OperatorDecision & { action: OperatorAction };
 
 type Pending = Decision & { receipt?: number };
 
-/** What makes a decision unusable whatever the run's state: an unknown action or override. */
-export function invalidDecision(decision: Decision): string | undefined {
-  if (!OPERATOR_ACTIONS.includes(decision?.action)) {
-    return `unknown action "${decision?.action}": expected one of ${OPERATOR_ACTIONS.join(', ')}`;
-  }
-  if (Object.keys(decision.overrides ?? {}).length && decision.action !== 'retry') {
-    return `overrides apply to retry only, not to ${decision.action}`;
-  }
-  const { ignored } = applyOperatorOverrides({}, decision.overrides ?? {});
-  return ignored.length ? `unknown override key(s): ${ignored.join(', ')}` : undefined;
+/**
+ * What makes a decision unusable whatever the run's state: a wrong action, type or length, an
+ * unknown or inherited override key (policies/operator-decision.ts, the schema the CLI checks too).
+ */
+export function invalidDecision(decision: unknown, signalAction?: OperatorAction): string | undefined {
+  return operatorDecisionError(decision, signalAction ? { action: signalAction } : {});
+}
+
+/** The decision with only the fields the schema knows; undefined if it is not valid. */
+function cleanDecision(decision: unknown, signalAction?: OperatorAction): Decision | undefined {
+  const check = validateOperatorDecision(decision, signalAction ? { action: signalAction } : {});
+  return check.ok ? check.decision : undefined;
 }
 
 export class OperatorInbox {
@@ -50,8 +51,12 @@ export class OperatorInbox {
   private endedAs?: string;
 
   constructor(private readonly phase: () => RemediationPhaseValue) {
+    // A signal has no answer to carry a refusal: an invalid one is logged (worker logs, with the
+    // reason) and the run carries on as if it had not come. The CLI and the Update check first.
     const receive = (action: OperatorAction) => (decision?: OperatorDecision) => {
-      this.pending = { ...decision, action };
+      const valid = cleanDecision(decision, action);
+      if (valid) this.pending = valid;
+      else log.warn(`${action} signal refused: ${invalidDecision(decision, action)}`, { signal: action });
     };
     setHandler(retrySignal, receive('retry'));
     setHandler(resolveSignal, receive('resolve'));
@@ -60,7 +65,7 @@ export class OperatorInbox {
       decideUpdate,
       async (decision) => {
         const receipt = ++this.receipts;
-        this.pending = { ...decision, receipt };
+        this.pending = { ...cleanDecision(decision)!, receipt };
         await condition(() => this.answers.has(receipt));
         return this.answers.get(receipt)!;
       },
@@ -69,7 +74,7 @@ export class OperatorInbox {
   }
 
   /** Throws the reason a decision cannot be taken (the Update is refused; nothing is recorded). */
-  private validate(decision: Decision): void {
+  private validate(decision: unknown): void {
     const invalid = invalidDecision(decision);
     if (invalid) throw new Error(invalid);
     if (this.endedAs)

@@ -3,9 +3,11 @@
  * the re-issue overrides. `attribute.<name>` sets a contact attribute, `reference.<name>` a URL
  * reference. Unknown keys are reported back, never guessed at.
  */
+import { PLAIN_OVERRIDE_KEYS, type PlainOverrideKey } from '../policies/operator-decision';
 import type { ReissueOverrides } from '../policies/types';
 
-const PLAIN_KEYS = ['contactFlowId', 'name', 'description', 'eventBusName', 'source', 'detailType'] as const;
+/** Names every object has: as a map key they would read or replace what is inherited. */
+const INHERITED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function applyOperatorOverrides(
   current: ReissueOverrides,
@@ -18,17 +20,17 @@ export function applyOperatorOverrides(
   };
   const ignored: string[] = [];
   for (const [key, value] of Object.entries(pairs)) {
-    if ((PLAIN_KEYS as readonly string[]).includes(key)) {
-      next[key as (typeof PLAIN_KEYS)[number]] = value;
-    } else if (key.startsWith('attribute.') && key.length > 'attribute.'.length) {
-      next.attributes![key.slice('attribute.'.length)] = value;
-    } else if (key.startsWith('reference.') && key.length > 'reference.'.length) {
-      next.references![key.slice('reference.'.length)] = { type: 'URL', value };
+    const name = key.slice(key.indexOf('.') + 1);
+    const usableName = name.length > 0 && !INHERITED_NAMES.has(name);
+    if ((PLAIN_OVERRIDE_KEYS as readonly string[]).includes(key)) {
+      next[key as PlainOverrideKey] = value;
+    } else if (key.startsWith('attribute.') && usableName) {
+      next.attributes![name] = value;
+    } else if (key.startsWith('reference.') && usableName) {
+      next.references![name] = { type: 'URL', value };
     } else {
       ignored.push(key);
     }
   }
   return { overrides: next, ignored };
 }
-
-export const OPERATOR_OVERRIDE_KEYS = [...PLAIN_KEYS, 'attribute.<name>', 'reference.<name>'];

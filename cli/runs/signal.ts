@@ -20,7 +20,7 @@ import {
   type DecisionReceipt,
   type OperatorDecision,
 } from '../../workflows/definitions';
-import { applyOperatorOverrides, OPERATOR_OVERRIDE_KEYS } from '../../workflows/overrides';
+import { validateOperatorDecision, type DecisionProblem } from '../../policies/operator-decision';
 import { RemediationPhase } from '../../workflows/search-attributes';
 import { describeRemediationRun, RunLookupError } from './lookup';
 
@@ -36,24 +36,32 @@ export function parseAction(value: string): OperatorAction {
 }
 
 /**
- * `key=value` pairs → overrides. Keys are checked with the workflow's own mapping, so the CLI
- * accepts exactly what the run will apply.
+ * `key=value` pairs → overrides. A key given twice is refused (the second would silently win);
+ * keys and values are then checked by the decision schema the run validates with
+ * (policies/operator-decision.ts), so the CLI refuses exactly what the run would.
  */
 export function parseOverrides(pairs: readonly string[]): Record<string, string> {
-  const overrides: Record<string, string> = {};
+  // A Map, not `key in {}`: `constructor`, `toString`, … are in every object.
+  const overrides = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new Error(`--override "${pair}": expected key=value`);
     const key = pair.slice(0, eq);
-    if (key in overrides) throw new Error(`--override ${key} is given twice`);
-    overrides[key] = pair.slice(eq + 1);
+    if (overrides.has(key)) throw new Error(`--override ${key} is given twice`);
+    overrides.set(key, pair.slice(eq + 1));
   }
-  const { ignored } = applyOperatorOverrides({}, overrides);
-  if (ignored.length)
-    throw new Error(
-      `unknown override key(s) ${ignored.map((k) => `"${k}"`).join(', ')}: expected one of ${OPERATOR_OVERRIDE_KEYS.join(', ')}`,
-    );
-  return overrides;
+  if (overrides.size === 0) return {};
+  const check = validateOperatorDecision({ action: 'retry', overrides: Object.fromEntries(overrides) });
+  if (!check.ok) throw new Error(check.problems.map(overrideProblem).join('; '));
+  return check.decision.overrides ?? {};
+}
+
+/** The schema's problem in the CLI's words: `--override <key>` rather than `overrides.<key>`. */
+function overrideProblem(problem: DecisionProblem): string {
+  if (problem.field === 'overrides') return `${problem.found}: expected ${problem.expected}`;
+  const key = problem.field.replace(/^overrides(\.|\[)/, (_, open: string) => (open === '[' ? '[' : ''));
+  const shown = key.startsWith('[') ? (JSON.parse(key.slice(1, -1)) as string) : key;
+  return `--override ${shown}: expected ${problem.expected}, got ${problem.found}`;
 }
 
 export interface SignalSent {

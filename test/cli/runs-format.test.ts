@@ -320,6 +320,26 @@ describe('runs signal', () => {
     expect(() => parseOverrides(['name=a', 'name=b'])).toThrow('--override name is given twice');
   });
 
+  test('overrides: a key every object inherits is an unknown key, not "given twice"', () => {
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      expect(() => parseOverrides([`${key}=x`])).toThrow(
+        `unknown override key(s) "${key}": expected one of contactFlowId`,
+      );
+    }
+    expect(() => parseOverrides(['attribute.constructor=x'])).toThrow(
+      'unknown override key(s) "attribute.constructor"',
+    );
+  });
+
+  test("overrides: values are checked by the run's schema, naming the option", () => {
+    expect(() => parseOverrides(['contactFlowId='])).toThrow(
+      '--override contactFlowId: expected a contact flow id: a string of 1 to 500 characters, got ""',
+    );
+    expect(() => parseOverrides([`attribute.team=${'x'.repeat(1025)}`])).toThrow(
+      '--override attribute.team: expected an attribute value: a string of at most 1024 characters, got 1025 characters',
+    );
+  });
+
   test('what the run accepted and did is printed back', () => {
     expect(
       formatSignalSent(

@@ -301,6 +301,21 @@ test('a decision the run cannot apply is refused by the run itself, not only by 
   await expect(
     handle.executeUpdate(decideUpdate, { args: [{ action: 'resolve', overrides: { name: 'x' } }] }),
   ).rejects.toThrow(WorkflowUpdateFailedError);
+  // Types and lengths too (the schema of policies/operator-decision.ts, run inside the workflow).
+  const refusal = (decision: unknown) =>
+    handle.executeUpdate(decideUpdate, { args: [decision as never] }).then(
+      () => 'accepted',
+      (error: Error) => String(error.cause?.message ?? error.message),
+    );
+  expect(await refusal({ action: 'resolve', note: 'x'.repeat(2001) })).toMatch(
+    /^note: expected text of at most 2000 characters/,
+  );
+  expect(await refusal({ action: 'retry', overrides: { 'attribute.__proto__': 'x' } })).toMatch(
+    /^overrides: expected one of .*unknown override key\(s\) "attribute.__proto__"/,
+  );
+  // A signal cannot be refused to its sender: an invalid one is dropped (and logged), the run waits on.
+  await handle.signal('resolve', { note: 42 });
+  await expect(handle.query('status')).resolves.toMatchObject({ phase: 'awaiting-operator' });
   const history = await handle.fetchHistory();
   expect((history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(
     0,

@@ -13,7 +13,7 @@ import type { ActivityDeps } from '../../activities';
 import type { ConnectFailureEvent } from '../../events/types';
 import { AWS_OPERATIONS } from '../../policies/api-budgets';
 import { startSimulator, type RunningSimulator, type SimulatorConfigPatch } from '../../simulator';
-import { loadConfig, type Config } from '../../worker/config';
+import { loadConfig, webhookSettings, type Config } from '../../worker/config';
 import { createLogger } from '../../worker/logger';
 import { startRemediationWorker, type RemediationWorkerHandle } from '../../worker/remediation-worker';
 import {
@@ -134,6 +134,10 @@ export async function startRemediationStack(
     policiesFile,
     secrets: () => undefined,
     ...(options.maxCachedGates !== undefined ? { maxCachedGates: options.maxCachedGates } : {}),
+    // Webhook destinations as the test process's environment states them (global-setup allows
+    // loopback, where the tests' receivers listen), the same environment the policy file is
+    // validated with.
+    webhooks: webhookSettings(process.env),
   };
   const logger = createLogger('error', 'test');
   const launch = (identity?: string) =>

@@ -26,6 +26,19 @@ export function brokenPolicyFiles(): { yaml: string; expected: string }[] {
 }
 
 /**
+ * The environment the corpus is validated in, as a worker's would be: one secret with the origin
+ * it may go to, a Slack-style URL held in a variable, a secret with a trailing newline. Loopback
+ * and private addresses are not allowed here.
+ */
+export const CORPUS_ENVIRONMENT: Record<string, string> = {
+  CONNECT_REMEDIATOR_SECRET_PAGER_TOKEN: 'pager-token-7d1c',
+  CONNECT_REMEDIATOR_SECRET_PAGER_TOKEN_ORIGINS: 'https://pager.example.com',
+  CONNECT_REMEDIATOR_SECRET_SLACK_URL: 'https://hooks.slack.com/services/T0000/B0000/slack-url-secret-91f2',
+  CONNECT_REMEDIATOR_SECRET_NEWLINE_TOKEN: 'newline-token-55aa\n',
+  CONNECT_REMEDIATOR_SECRET_NEWLINE_TOKEN_ORIGINS: 'https://pager.example.com',
+};
+
+/**
  * A small valid policy file: two channels (ops-bus, on-call), defaults escalating to ops-bus, the
  * given policies and a final catch-all. Policies are YAML lines indented as list items.
  */

@@ -10,6 +10,7 @@ import { parsePolicyText, policyTextHash } from '../../policies/load.node';
 import { KNOWN_REASON_CODES } from '../../policies/reason-codes';
 import {
   BROKEN_DIR,
+  CORPUS_ENVIRONMENT,
   brokenPolicyFiles,
   loadPolicySet,
   policyErrors,
@@ -275,14 +276,29 @@ describe('broken policy files', () => {
       'expected 1 (the policy file format',
       'is not a variable channels may read',
       'a webhook with a secret must use https',
+      'more than 500 aliases',
+      'in RE2 syntax (no lookaround, no backreferences)',
+      'may go only to the origins in',
+      '169.254.169.254 is a link-local address',
+      '10.0.0.5 is a private address',
+      'url and urlEnv are both set',
+      'holds a line break',
     ]) {
       expect(all).toContain(kind);
     }
   });
 
+  test('no message quotes a value of the environment it was validated in (secrets, a URL from urlEnv)', () => {
+    const all = files.map((file) => fs.readFileSync(path.join(BROKEN_DIR, file.expected), 'utf8')).join('\n');
+    for (const [name, value] of Object.entries(CORPUS_ENVIRONMENT)) {
+      if (!name.endsWith('_ORIGINS')) expect(all).not.toContain(value.trim());
+    }
+    expect(all).not.toContain('slack-url-secret');
+  });
+
   test.each(files)('$yaml gives exactly the located errors in $expected', ({ yaml, expected }) => {
     const text = fs.readFileSync(path.join(BROKEN_DIR, yaml), 'utf8');
-    const result = parsePolicySet(text, yaml);
+    const result = parsePolicySet(text, yaml, { environment: CORPUS_ENVIRONMENT });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
     expect(errors.map(formatPolicyError).join('\n') + '\n').toBe(

@@ -106,8 +106,31 @@ test.each<[string, Record<string, string>, RegExp]>([
     /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together/,
   ],
   ['a port that is not a number', { INGRESS_PORT: 'eighty' }, /INGRESS_PORT: expected a TCP port number/],
+  [
+    'a webhook address allowance that is not an address',
+    { CONNECT_REMEDIATOR_WEBHOOK_ALLOW_ADDRESSES: '127.0.0.1, intranet' },
+    /CONNECT_REMEDIATOR_WEBHOOK_ALLOW_ADDRESSES: "intranet" is not an address or range: expected comma-separated IP addresses or CIDR ranges/,
+  ],
 ])('refused with a clear error: %s', (_name, env, message) => {
   const load = () => loadConfig({ ...base(), TEMPORAL_CONFIG_FILE: toml, ...env });
   expect(load).toThrow(ConfigError);
   expect(load).toThrow(message);
+});
+
+test("webhook rules: a secret's origins next to it, the allowed non-public addresses; channel settings are not secrets", () => {
+  const config = loadConfig({
+    ...base(),
+    CONNECT_REMEDIATOR_SECRET_ONCALL: 'token',
+    CONNECT_REMEDIATOR_SECRET_ONCALL_ORIGINS: 'https://hooks.example.com',
+    CONNECT_REMEDIATOR_SECRET_VARS: 'ONCALL_TOKEN',
+    CONNECT_REMEDIATOR_WEBHOOK_ALLOW_ADDRESSES: '10.1.0.0/16',
+  });
+  expect(config.webhooks.secretOrigins('CONNECT_REMEDIATOR_SECRET_ONCALL')).toEqual([
+    'https://hooks.example.com',
+  ]);
+  expect(config.webhooks.secretOrigins('CONNECT_REMEDIATOR_SECRET_OTHER')).toBeUndefined();
+  expect(config.webhooks.allowedAddresses).toHaveLength(1);
+  expect(config.secrets('CONNECT_REMEDIATOR_SECRET_ONCALL')).toBe('token');
+  expect(config.secrets('CONNECT_REMEDIATOR_SECRET_ONCALL_ORIGINS')).toBeUndefined();
+  expect(config.secrets('CONNECT_REMEDIATOR_SECRET_VARS')).toBeUndefined();
 });

@@ -30,6 +30,8 @@ beforeAll(async () => {
   brokenHook = await startWebhookReceiver();
   brokenHook.respondWith(503);
   fallbackHook = await startWebhookReceiver();
+  // The test secret may go to the test receiver (a secret goes only to the origins next to it).
+  process.env.CONNECT_REMEDIATOR_SECRET_TEST_ONCALL_ORIGINS = new URL(hook.url).origin;
   stack = await startRemediationStack({
     name: 'escalation',
     policiesYaml: testSpeedPolicies({
