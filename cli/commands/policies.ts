@@ -1,9 +1,11 @@
 /**
- * `connect-remediator policies validate [file]` and `policies explain --event <file>`: what ops
- * run before saving the policy file, and to learn what the engine will do with an event.
+ * `connect-remediator policies validate [file]`, `policies explain --event <file>`, `policies test`
+ * and `policies diff`: what ops run before saving the policy file — is it valid, what does an event
+ * get, do the decisions they pinned still hold, and which recent failures would now be treated
+ * differently.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import type { ConnectFailureEvent } from '../../events/types';
 import { formatValidationError, validateFailureEvent } from '../../events/validate';
 import { formatPolicyError } from '../../policies/errors';
@@ -12,6 +14,7 @@ import { additionalInfoOf, matchFactsOf } from '../../policies/facts';
 import { readPolicyFile } from '../../policies/load.node';
 import type { PolicySet } from '../../policies/policy-set';
 import { loadConfig } from '../../worker/config';
+import { defaultCasesFile, EXIT_ERROR, policiesTest } from '../policies/run-cases';
 
 export function registerPoliciesCommand(program: Command): void {
   const policies = program.command('policies').description('Check and explain the remediation policy file');
@@ -44,6 +47,34 @@ export function registerPoliciesCommand(program: Command): void {
       });
       console.log(lines.join('\n'));
     });
+
+  exitTwoOnUsageErrors(
+    policies
+      .command('test')
+      .description(
+        'Check the decisions cases files pin (policy, strategy, attempts, delays, channels, capacity, re-issue) against the policy file: exit 1 on a mismatch, 2 when a file cannot be loaded',
+      )
+      .argument(
+        '[cases-file...]',
+        'cases files (default: the policy file with .cases.yaml, e.g. policies/policies.cases.yaml)',
+      )
+      .option('--policies <file>', 'policy file (default: POLICIES_FILE or policies/policies.yaml)')
+      .option('--junit <file>', 'also write the results to this file as JUnit XML, for CI'),
+  ).action(async (casesFiles: string[], options: { policies?: string; junit?: string }) => {
+    const policiesFile = options.policies ?? loadConfig().policiesFile;
+    process.exitCode = await policiesTest({
+      policiesFile,
+      casesFiles: casesFiles.length ? casesFiles : [defaultCasesFile(policiesFile)],
+      ...(options.junit ? { junit: options.junit } : {}),
+    });
+  });
+}
+
+/** A command whose exit status 1 means "a decision changed" reports a bad command line as 2. */
+function exitTwoOnUsageErrors(command: Command): Command {
+  return command.exitOverride((err) => {
+    throw err.exitCode === 0 ? err : new CommanderError(EXIT_ERROR, err.code, err.message);
+  });
 }
 
 /** The set, or undefined after printing every error and setting exit code 1. */
