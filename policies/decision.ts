@@ -5,6 +5,8 @@
  * `policies test` checks it against expectations and `policies diff` compares two of them, so the
  * three can never disagree about what an event gets. Pure.
  */
+import type { ConnectFailureEvent } from '../events/types';
+import { additionalInfoOf, matchFactsOf } from './facts';
 import { withInstanceCapacity } from './instance-capacity';
 import { matchPolicy, type MatchResult } from './match';
 import { openingMove, type OpeningMove } from './opening-move';
@@ -43,4 +45,9 @@ export function decideEvent(input: DecisionInput): Decision {
     move,
     ...(retries ? { retrySchedule: plannedSchedule(policy, { retryHintMs: input.retryHintMs }) } : {}),
   };
+}
+
+/** The decision for a whole event: its facts and AWS's retryDelay, as the workflow reads them. */
+export function decideFailureEvent(set: PolicySet, event: ConnectFailureEvent): Decision {
+  return decideEvent({ set, facts: matchFactsOf(event), retryHintMs: additionalInfoOf(event).retryDelay });
 }

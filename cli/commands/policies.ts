@@ -14,7 +14,10 @@ import { additionalInfoOf, matchFactsOf } from '../../policies/facts';
 import { readPolicyFile } from '../../policies/load.node';
 import type { PolicySet } from '../../policies/policy-set';
 import { loadConfig } from '../../worker/config';
+import { DEFAULT_DIFF_LIMIT, policiesDiff } from '../policies/diff';
 import { defaultCasesFile, EXIT_ERROR, policiesTest } from '../policies/run-cases';
+import { optionParser, parsePositiveInt } from '../options';
+import { parseSince } from '../runs';
 
 export function registerPoliciesCommand(program: Command): void {
   const policies = program.command('policies').description('Check and explain the remediation policy file');
@@ -68,6 +71,46 @@ export function registerPoliciesCommand(program: Command): void {
       ...(options.junit ? { junit: options.junit } : {}),
     });
   });
+
+  exitTwoOnUsageErrors(
+    policies
+      .command('diff')
+      .description(
+        'Which failures a new policy file would treat differently: over the runs started within --since (read from Temporal, never changed) or over --cases files; exit 0 when nothing changes, 1 when something does, 2 on errors',
+      )
+      .argument('<old-file>', 'the policy file in force (e.g. policies/policies.yaml)')
+      .argument('<new-file>', 'the edited policy file')
+      .option(
+        '--since <duration>',
+        'compare over the remediation runs started within this long, e.g. 1h, 7d',
+        optionParser((text) => ({ text, ms: parseSince(text) })),
+      )
+      .option(
+        '--limit <n>',
+        `at most this many runs, newest first (default ${DEFAULT_DIFF_LIMIT})`,
+        parsePositiveInt,
+      )
+      .option('--cases <file...>', 'compare over the events of these cases files instead of runs')
+      .option('--json', 'print the comparison as JSON, with the id of every changed run'),
+  ).action(
+    async (
+      oldFile: string,
+      newFile: string,
+      options: { since?: { text: string; ms: number }; limit?: number; cases?: string[]; json?: boolean },
+    ) => {
+      process.exitCode = await policiesDiff(
+        {
+          oldFile,
+          newFile,
+          ...(options.since ? { since: options.since } : {}),
+          ...(options.cases ? { cases: options.cases } : {}),
+          limit: options.limit ?? DEFAULT_DIFF_LIMIT,
+          json: options.json ?? false,
+        },
+        loadConfig().temporal,
+      );
+    },
+  );
 }
 
 /** A command whose exit status 1 means "a decision changed" reports a bad command line as 2. */

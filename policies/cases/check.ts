@@ -5,9 +5,9 @@
  * the actual value (../origins.ts). Pure.
  */
 import type { ConnectFailureEvent } from '../../events/types';
-import { decideEvent, type Decision } from '../decision';
+import { decideFailureEvent, type Decision } from '../decision';
 import { durationMs } from '../durations';
-import { additionalInfoOf, matchFactsOf } from '../facts';
+import { additionalInfoOf } from '../facts';
 import { describeMiss } from '../match';
 import type { PolicyFileLines, SourceLine } from '../origins';
 import type { PolicySet } from '../policy-set';
@@ -32,12 +32,8 @@ export interface CheckInput {
   lines: PolicyFileLines;
 }
 
-export function decideCaseEvent(set: PolicySet, event: ConnectFailureEvent): Decision {
-  return decideEvent({ set, facts: matchFactsOf(event), retryHintMs: additionalInfoOf(event).retryDelay });
-}
-
 export function checkCase(input: CheckInput): { decision: Decision; mismatches: Mismatch[] } {
-  const decision = decideCaseEvent(input.set, input.event);
+  const decision = decideFailureEvent(input.set, input.event);
   const context = { ...input, decision, index: decision.match.index };
   const { expect } = input;
   const mismatches = [
