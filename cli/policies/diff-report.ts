@@ -13,7 +13,16 @@ export type ItemRef =
   | { kind: 'case'; name: string; file: string; line: number };
 
 export type DiffSource =
-  | { kind: 'runs'; since: string; from: string; query: string; limit: number; limitReached: boolean }
+  | {
+      kind: 'runs';
+      since: string;
+      from: string;
+      query: string;
+      limit: number;
+      limitReached: boolean;
+      /** History reads in flight at most. */
+      historyReadParallelism: number;
+    }
   | { kind: 'cases'; files: string[] };
 
 export interface DiffReport {

@@ -13,7 +13,7 @@ import { displayPath } from './display';
 import { diffJson, formatDiffReport, type DiffReport, type DiffSource, type ItemRef } from './diff-report';
 import { terminalProgress } from './progress';
 import { EXIT_CHANGED, EXIT_ERROR, EXIT_OK, loadCasesFiles, loadPolicies } from './run-cases';
-import { readWindowRuns, type SkippedRun, type TemporalCalls } from './window-runs';
+import { HISTORY_READ_PARALLELISM, readWindowRuns, type SkippedRun, type TemporalCalls } from './window-runs';
 
 export const DEFAULT_DIFF_LIMIT = 10_000;
 
@@ -72,6 +72,7 @@ export async function policiesDiff(options: DiffOptions, temporal: TemporalConfi
         query,
         limit: options.limit,
         limitReached: read.limitReached,
+        historyReadParallelism: HISTORY_READ_PARALLELISM,
       };
     } catch (err) {
       console.error(`policies diff: cannot read the runs from Temporal: ${(err as Error).message}`);
