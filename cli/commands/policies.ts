@@ -20,7 +20,9 @@ import { optionParser, parsePositiveInt } from '../options';
 import { parseSince } from '../runs';
 
 export function registerPoliciesCommand(program: Command): void {
-  const policies = program.command('policies').description('Check and explain the remediation policy file');
+  const policies = program
+    .command('policies')
+    .description('Check, explain, test and compare remediation policy files');
 
   policies
     .command('validate')
