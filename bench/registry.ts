@@ -4,6 +4,7 @@
  */
 import type { BenchmarkEntry } from './benchmark';
 import * as ingest from './ingest';
+import * as policiesDiff from './policies-diff';
 import * as quotaStorm from './quota-storm';
 
 export const BENCHMARKS: Record<string, BenchmarkEntry> = {
@@ -11,6 +12,11 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
     description:
       'events/s through POST /events vs client.workflow.start directly, same run (--events N, --concurrency C)',
     benchmark: ingest,
+  },
+  'policies-diff': {
+    description:
+      '`policies diff` over N runs in the window (started on an unpolled task queue): wall time and Temporal calls against one list page per 1,000 runs and one history read per run (--runs N, --concurrency C)',
+    benchmark: policiesDiff,
   },
   'quota-storm': {
     description:

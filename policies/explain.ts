@@ -1,15 +1,15 @@
 /**
  * `policies explain`: what the engine will do with an event, in words — the matching policy, why
  * each earlier one did not match, the effective settings and the planned attempts. Pure: it uses
- * the same matcher and schedule arithmetic as the workflow, so the plan is the real one.
+ * the same decision as `policies test` and `policies diff` (./decision.ts: the workflow's matcher,
+ * opening move and schedule arithmetic), so the plan is the real one.
  */
 import { AWS_OPERATIONS } from './api-budgets';
+import { decideEvent, type Decision } from './decision';
 import { formatDuration } from './durations';
-import { withInstanceCapacity } from './instance-capacity';
-import { describeMiss, matchPolicy, type MatchResult } from './match';
+import { describeMiss, type MatchResult } from './match';
 import type { PolicySet } from './policy-set';
-import { openingMove } from './opening-move';
-import { plannedSchedule, type PlannedAttempt } from './schedule';
+import type { PlannedAttempt, PlannedSchedule } from './schedule';
 import type { ChannelConfig, MatchFacts, ResolvedPolicy, RetrySettings } from './types';
 
 export interface ExplainInput {
@@ -24,12 +24,8 @@ export interface ExplainInput {
 const MAX_ROWS = 14;
 
 export function explainEvent(input: ExplainInput): { match: MatchResult; lines: string[] } {
-  const matched = matchPolicy(input.set, input.facts);
-  // What the resolvePolicy activity hands the run: the instance's one capacity setting included.
-  const match = {
-    ...matched,
-    policy: withInstanceCapacity(input.set, matched.policy, input.facts.instanceId),
-  };
+  const decision = decideEvent(input);
+  const { match } = decision;
   const lines = [
     ...eventSection(input),
     '',
@@ -40,7 +36,7 @@ export function explainEvent(input: ExplainInput): { match: MatchResult; lines: 
     ...settingsSection(match.policy),
     '',
     'Plan',
-    ...planSection(match.policy, input).map((line) => `  ${line}`),
+    ...planSection(decision, input.facts).map((line) => `  ${line}`),
     '',
     ...rateSection(input.set),
   ];
@@ -150,36 +146,30 @@ function escalationLine(policy: ResolvedPolicy): string {
   return `escalate to ${channels}, then wait up to ${policy.operatorWait} for an operator (retry | resolve | abandon)`;
 }
 
-/** Why a retry or wait-for-capacity policy escalates without re-issuing (as the workflow decides). */
-function reissueBlocker(policy: ResolvedPolicy, facts: MatchFacts): string[] | undefined {
-  const move = openingMove(policy, facts);
-  if (move.kind !== 'escalate') return undefined;
-  if (move.because === 'not-reissuable') {
-    return [`${facts.actionType} actions cannot be re-issued, so: ${escalationLine(policy)}`];
+function planSection({ policy, move, retrySchedule }: Decision, facts: MatchFacts): string[] {
+  switch (move.kind) {
+    case 'ignore':
+      return ['record the failure and end: no re-issue, no escalation'];
+    case 'escalate':
+      if (move.because === 'policy') return [`${escalationLine(policy)}; no re-issue before that`];
+      if (move.because === 'not-reissuable')
+        return [`${facts.actionType} actions cannot be re-issued, so: ${escalationLine(policy)}`];
+      return [
+        'AWS marked this error retryable: false and the policy does not set retryEvenIfNotRetryable,',
+        `so there is no re-issue: ${escalationLine(policy)}`,
+      ];
+    case 'wait-for-capacity': {
+      const capacity = policy.capacity!;
+      const first = `wait up to ${capacity.maxWait} for task capacity (${capacity.source}), then re-issue the action`;
+      if (!retrySchedule) return [first, `no capacity by then: ${escalationLine(policy)}`];
+      return [first, 'no capacity by then: re-issue on this schedule', ...retryPlan(policy, retrySchedule)];
+    }
+    case 'retry':
+      return retryPlan(policy, retrySchedule!);
   }
-  return [
-    'AWS marked this error retryable: false and the policy does not set retryEvenIfNotRetryable,',
-    `so there is no re-issue: ${escalationLine(policy)}`,
-  ];
 }
 
-function planSection(policy: ResolvedPolicy, input: ExplainInput): string[] {
-  if (policy.strategy === 'ignore') return ['record the failure and end: no re-issue, no escalation'];
-  if (policy.strategy === 'escalate') return [`${escalationLine(policy)}; no re-issue before that`];
-  const blocker = reissueBlocker(policy, input.facts);
-  if (blocker) return blocker;
-  // Task capacity only limits CREATE_TASK; other actions are simply retried.
-  if (policy.capacity && openingMove(policy, input.facts).kind === 'wait-for-capacity') {
-    const capacity = policy.capacity;
-    const first = `wait up to ${capacity.maxWait} for task capacity (${capacity.source}), then re-issue the action`;
-    if (capacity.then === 'escalate') return [first, `no capacity by then: ${escalationLine(policy)}`];
-    return [first, 'no capacity by then: re-issue on this schedule', ...retryPlan(policy, input)];
-  }
-  return retryPlan(policy, input);
-}
-
-function retryPlan(policy: ResolvedPolicy, input: ExplainInput): string[] {
-  const schedule = plannedSchedule(policy, { retryHintMs: input.retryHintMs });
+function retryPlan(policy: ResolvedPolicy, schedule: PlannedSchedule): string[] {
   const header = ['attempt', 'wait before it', 'at (after the failure)'];
   const rows = schedule.attempts.map((attempt) => attemptRow(attempt));
   const shown =

@@ -109,7 +109,8 @@ function pathNear(locator: SourceLocator, offset: number): string {
   return formatPath(plausible === -1 ? path : path.slice(0, plausible));
 }
 
-function syntaxErrors(doc: Document, locator: SourceLocator, fileName: string): PolicyError[] {
+/** YAML syntax errors and dangling aliases, located (shared with the cases file: ./cases/parse.ts). */
+export function syntaxErrors(doc: Document, locator: SourceLocator, fileName: string): PolicyError[] {
   const errors: PolicyError[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
     const offset = error.pos[0];

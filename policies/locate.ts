@@ -41,6 +41,12 @@ export class SourceLocator {
     return { line: 1, column: 1 };
   }
 
+  /** Where the value at `path` starts, only when that very node is written in the file. */
+  exactValueAt(path: PolicyPath): Position | undefined {
+    const node = this.nodeAt(path);
+    return node?.range ? this.positionOf(node.range[0]) : undefined;
+  }
+
   /** Where the key `path`'s last segment is written (for unknown or misspelt keys). */
   keyAt(path: PolicyPath): Position {
     const parent = this.nodeAt(path.slice(0, -1));

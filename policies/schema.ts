@@ -32,7 +32,7 @@ export const ENV_VAR_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
  * One message for every way a field can be wrong: "expected X, got Y" (or "required: expected X").
  * `abort`: the first failed check ends that field's checks, so each field gets one message.
  */
-function expected(what: string) {
+export function expected(what: string) {
   return {
     abort: true,
     error: (issue: { input?: unknown }) =>
@@ -42,11 +42,11 @@ function expected(what: string) {
   };
 }
 
-const text = (what: string) => z.string(expected(what)).min(1, expected(what));
+export const text = (what: string) => z.string(expected(what)).min(1, expected(what));
 
-const name = (what: string) => text(what).regex(NAME_PATTERN, expected(what));
+export const name = (what: string) => text(what).regex(NAME_PATTERN, expected(what));
 
-const duration = (description: string) =>
+export const duration = (description: string) =>
   z
     .string(expected(`a duration such as ${DURATION_EXAMPLES}`))
     .regex(new RegExp(DURATION_PATTERN), expected(`a duration such as ${DURATION_EXAMPLES}`))
@@ -67,9 +67,9 @@ const positiveInt = (description: string, max: number) =>
     .max(max, expected(`a positive integer up to ${max}`))
     .describe(description);
 
-const bool = (description: string) => z.boolean(expected('true or false')).describe(description);
+export const bool = (description: string) => z.boolean(expected('true or false')).describe(description);
 
-function choice<const T extends readonly [string, ...string[]]>(values: T, description: string) {
+export function choice<const T extends readonly [string, ...string[]]>(values: T, description: string) {
   return z.enum(values, expected(`one of ${values.join(', ')}`)).describe(description);
 }
 
@@ -83,7 +83,7 @@ function valueOrList(item: z.ZodType<string>, what: string, description: string)
     .describe(description);
 }
 
-function openValue(known: readonly string[], what: string) {
+export function openValue(known: readonly string[], what: string) {
   const [first, ...rest] = known;
   return first === undefined
     ? text(what)
