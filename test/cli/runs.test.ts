@@ -305,7 +305,7 @@ test('a decision the run cannot apply is refused by the run itself, not only by 
   const refusal = (decision: unknown) =>
     handle.executeUpdate(decideUpdate, { args: [decision as never] }).then(
       () => 'accepted',
-      (error: Error) => String(error.cause?.message ?? error.message),
+      (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
     );
   expect(await refusal({ action: 'resolve', note: 'x'.repeat(2001) })).toMatch(
     /^note: expected text of at most 2000 characters/,
