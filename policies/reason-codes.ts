@@ -17,3 +17,10 @@ export const KNOWN_REASON_CODES: readonly string[] = [
  * action types are unknown) is escalated whatever the policy's strategy.
  */
 export const REISSUABLE_ACTION_TYPES: readonly string[] = ['CREATE_TASK', 'GENERATE_EVENTBRIDGE_EVENT'];
+
+/** Why a run cannot re-issue an action of this type (the escalation's reason says so). */
+export function cannotReissueReason(actionType: string): string {
+  return actionType === 'SEND_NOTIFICATION'
+    ? 'No public API re-sends a rule notification: a person must send it (content attached)'
+    : `connect-remediator cannot re-issue ${actionType} actions`;
+}

@@ -12,20 +12,12 @@
  * Every wait is a durable timer and every side effect an activity, so a worker can die at any
  * point and another one picks the run up where it was.
  */
-import {
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { RemediationActivities } from '../activities';
 import type { AdditionalInfo, ConnectFailureEvent } from '../events/types';
 import { additionalInfoOf, matchFactsOf } from '../policies/facts';
 import { openingMove } from '../policies/opening-move';
-import { REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
+import { cannotReissueReason, REISSUABLE_ACTION_TYPES } from '../policies/reason-codes';
 import { nextAttemptDelay } from '../policies/schedule';
 import { capacityOf, policyTimings, type PolicyTimings } from '../policies/timings';
 import type { MatchFacts, ReissueOverrides, ResolvedPolicy } from '../policies/types';
@@ -50,14 +42,8 @@ import { classifyReissueFailure, retryHintMs } from './failures';
 import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
 import { Reissuer } from './reissue';
-import { RemediationIncident } from './search-attributes';
+import { joinIncidentOfCause } from './incident-membership';
 import { announceEvent, announcePolicy, enterPhase, formatDuration, recordAttempts } from './visibility';
-
-// Retried until it succeeds (visibly, as a pending activity): the run must reach its incident.
-const { joinIncident } = proxyActivities<RemediationActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
 
 // A local activity: the policy store is in this worker's memory, and the run's first workflow
 // task resolves it (and, waiting for capacity, makes sure of the gate) as one Temporal action.
@@ -150,7 +136,7 @@ class Remediation {
             move.because === 'policy'
               ? `Policy ${name} escalates ${reasonCode}`
               : move.because === 'not-reissuable'
-                ? this.cannotReissue()
+                ? cannotReissueReason(this.event.detail.actionType)
                 : `AWS marked the ${reasonCode} failure as not retryable`,
         };
       case 'wait-for-capacity':
@@ -171,12 +157,6 @@ class Remediation {
       case 'await-operator':
         return this.awaitOperator(step.reason);
     }
-  }
-
-  private cannotReissue(): string {
-    return this.event.detail.actionType === 'SEND_NOTIFICATION'
-      ? 'No public API re-sends a rule notification: a person must send it (content attached)'
-      : `connect-remediator cannot re-issue ${this.event.detail.actionType} actions`;
   }
 
   private restartDeadline(): void {
@@ -305,35 +285,10 @@ class Remediation {
    * answer arrives as the run's own decision, and the run can still be answered on its own.
    */
   private async joinIncidentAndAwaitOperator(reason: string): Promise<Step> {
-    const { name, setHash, escalateTo, fallback, operatorWaitMs, incident } = this.policy;
     const record: EscalationRecord = { at: iso(), reason, channels: [] };
     this.escalations.push(record);
     enterPhase(this.status, 'escalated', `${reason}; joining the incident of its cause`);
-    const { incidentId } = await joinIncident.executeWithOptions(
-      { summary: 'Join the incident of this cause' },
-      [
-        {
-          event: this.event,
-          workflowId: workflowInfo().workflowId,
-          reason,
-          policy: {
-            name,
-            setHash,
-            escalateTo,
-            ...(fallback ? { fallback } : {}),
-            ...(operatorWaitMs !== undefined ? { operatorWaitMs } : {}),
-            incident: incident!,
-          },
-        },
-      ],
-    );
-    record.channels.push({
-      name: incidentId,
-      type: 'incident',
-      ok: true,
-      detail: `joined incident ${incidentId}`,
-    });
-    upsertSearchAttributes([{ key: RemediationIncident, value: incidentId }]);
+    const incidentId = await joinIncidentOfCause(this.event, this.policy, record);
     const answered = await this.waitForAnswer(
       `${reason}. Part of incident ${incidentId}: answer it for every run (incidents answer ${incidentId}), or this run alone`,
     );
@@ -399,12 +354,12 @@ class Remediation {
     }
 
     if (!REISSUABLE.has(this.event.detail.actionType)) {
-      const reason = `Retry is not possible: ${this.cannotReissue()}. Resolve or abandon`;
+      const reason = `Retry is not possible: ${cannotReissueReason(this.event.detail.actionType)}. Resolve or abandon`;
       this.operator.report('retry', `${reason}; the run keeps waiting`);
       return { kind: 'await-operator', reason };
     }
-    const { overrides, ignored } = applyOperatorOverrides(this.overrides, decision.overrides ?? {});
-    this.overrides = overrides;
+    // Every key is known: the decision passed policies/operator-decision.ts on its way in.
+    this.overrides = applyOperatorOverrides(this.overrides, decision.overrides ?? {}).overrides;
     // An operator retry restarts the policy's budget: the person has changed something.
     this.restartDeadline();
     const changed = Object.keys(decision.overrides ?? {});
@@ -413,8 +368,6 @@ class Remediation {
       `re-issuing now (attempt ${this.status.attempts.length + 1}${changed.length ? `, with ${changed.join(', ')}` : ''}); follow it with runs show`,
     );
     const attempt = await this.reissue('operator', 0);
-    if (ignored.length)
-      attempt.notes = [...(attempt.notes ?? []), `ignored unknown overrides: ${ignored.join(', ')}`];
     if (attempt.ok) return this.recovered(attempt);
     const { verdict, why } = classifyReissueFailure(attempt.error!);
     if (verdict === 'retry') return { kind: 'retry', why: 'operator retry hit a transient error' };

@@ -2,8 +2,8 @@
  * `runs signal`: an operator's decision (retry | resolve | abandon) sent to a running remediation
  * run, after checking what would otherwise fail silently: the run exists, is a remediation run, is
  * still running, and every override key is one the workflow applies. It goes as the run's `decide`
- * Update, so the operator learns whether the run accepted it (or why not) and what it did; a run
- * whose worker predates the Update gets the signal instead, as before.
+ * Update, so the operator learns whether the run accepted it (or why not) and what it did. (The
+ * retry / resolve / abandon signals stay for the Web UI's Signal button; the CLI never needs them.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -12,22 +12,13 @@ import {
   WorkflowUpdateStage,
   type Client,
 } from '@temporalio/client';
-import {
-  abandonSignal,
-  decideUpdate,
-  resolveSignal,
-  retrySignal,
-  type DecisionReceipt,
-  type OperatorDecision,
-} from '../../workflows/definitions';
+import { decideUpdate, type DecisionReceipt, type OperatorDecision } from '../../workflows/definitions';
 import { validateOperatorDecision, type DecisionProblem } from '../../policies/operator-decision';
 import { RemediationPhase } from '../../workflows/search-attributes';
 import { describeRemediationRun, RunLookupError } from './lookup';
 
 export const OPERATOR_ACTIONS = ['retry', 'resolve', 'abandon'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
-
-const SIGNALS = { retry: retrySignal, resolve: resolveSignal, abandon: abandonSignal } as const;
 
 export function parseAction(value: string): OperatorAction {
   const action = OPERATOR_ACTIONS.find((a) => a === value);
@@ -71,7 +62,6 @@ export interface SignalSent {
   /** The run's phase when the decision was sent. */
   phase?: string;
   /** `update`: the run validated and answered; `signal`: a worker without the Update got a signal. */
-  via: 'update' | 'signal';
   /** What the run did with the decision (absent: not acted on within ANSWER_WAIT_MS, or a signal). */
   receipt?: DecisionReceipt;
 }
@@ -85,7 +75,6 @@ export class DecisionRefusedError extends Error {
 const ANSWER_WAIT_MS = 20_000;
 
 /** The SDK's rejection of an Update the workflow has no handler for (a worker of an older version). */
-const NO_HANDLER = /no registered handler for update/i;
 
 export async function signalRun(
   client: Client,
@@ -108,41 +97,24 @@ export async function signalRun(
       waitForStage: WorkflowUpdateStage.ACCEPTED,
     });
     const receipt = await Promise.race([update.result(), sleep(ANSWER_WAIT_MS, undefined)]);
-    return { ...base, via: 'update', ...(receipt ? { receipt } : {}) };
+    return { ...base, ...(receipt ? { receipt } : {}) };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw alreadyClosed();
-    const reason = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : undefined;
-    if (reason === undefined || !NO_HANDLER.test(reason)) {
-      if (reason !== undefined)
-        throw new DecisionRefusedError(`${workflowId} refused the ${action}: ${reason}`);
-      throw err;
-    }
-  }
-  try {
-    await handle.signal(SIGNALS[action], decision);
-  } catch (err) {
-    // It ended between the check and the signal.
-    if (err instanceof WorkflowNotFoundError) throw alreadyClosed();
+    if (err instanceof WorkflowUpdateFailedError)
+      throw new DecisionRefusedError(
+        `${workflowId} refused the ${action}: ${err.cause?.message ?? err.message}`,
+      );
     throw err;
   }
-  return { ...base, via: 'signal' };
 }
 
 export function formatSignalSent(sent: SignalSent, webUiUrl: string): string[] {
   const { decision, receipt } = sent;
-  const headline =
-    sent.via === 'signal'
-      ? `sent ${sent.action} to ${sent.workflowId} as a signal (its worker predates decision answers)`
-      : `${sent.workflowId} accepted ${sent.action}${sent.phase ? ` (phase was ${sent.phase})` : ''}`;
   return [
-    headline,
-    ...(sent.via === 'update'
-      ? [
-          receipt
-            ? `  did:      ${receipt.effect}`
-            : `  did:      not yet: it acts at its next step (no answer within ${ANSWER_WAIT_MS / 1000} s)`,
-        ]
-      : []),
+    `${sent.workflowId} accepted ${sent.action}${sent.phase ? ` (phase was ${sent.phase})` : ''}`,
+    receipt
+      ? `  did:      ${receipt.effect}`
+      : `  did:      not yet: it acts at its next step (no answer within ${ANSWER_WAIT_MS / 1000} s)`,
     `  by:       ${decision.by ?? '-'}`,
     `  note:     ${decision.note ?? '-'}`,
     ...Object.entries(decision.overrides ?? {}).map(([key, value]) => `  override: ${key}=${value}`),

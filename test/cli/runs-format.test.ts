@@ -348,7 +348,6 @@ describe('runs signal', () => {
           action: 'retry',
           phase: 'awaiting-operator',
           decision: { by: 'alice', overrides: { contactFlowId: 'f-2' } },
-          via: 'update',
           receipt: {
             action: 'retry',
             phase: 'awaiting-operator',
@@ -368,11 +367,9 @@ describe('runs signal', () => {
     ]);
   });
 
-  test('accepted but not yet acted on, and the signal fallback, say so', () => {
+  test('accepted but not yet acted on says so', () => {
     const sent = { workflowId: 'remediate-abc', action: 'abandon' as const, decision: {} };
-    expect(formatSignalSent({ ...sent, via: 'update' }, 'u')[1]).toMatch(/not yet: it acts at its next step/);
-    expect(formatSignalSent({ ...sent, via: 'signal' }, 'u')[0]).toBe(
-      'sent abandon to remediate-abc as a signal (its worker predates decision answers)',
-    );
+    expect(formatSignalSent(sent, 'u')[0]).toBe('remediate-abc accepted abandon');
+    expect(formatSignalSent(sent, 'u')[1]).toMatch(/not yet: it acts at its next step/);
   });
 });

@@ -28,7 +28,7 @@ const POLICIES = validPolicyYaml({
     '  - name: quota-vip',
     '    when: { reasonCode: ServiceQuotaExceededException, ruleId: vip-rule }',
     '    then: wait-for-capacity',
-    '    capacity: { maxWait: 30m, priority: 10 }',
+    '    capacity: { maxWait: 30m, priority: 2 }',
     '  - name: quota',
     '    when: { reasonCode: ServiceQuotaExceededException }',
     '    then: wait-for-capacity',
@@ -62,7 +62,7 @@ test('capacity: what holds passes; what differs names the line, in the policy or
   expect(
     mismatchesOf([
       'event: { reasonCode: ServiceQuotaExceededException, ruleId: vip-rule }',
-      'expect: { capacity: { maxWait: 30m, priority: 10, quota: auto, fallbackQuota: 4000, then: escalate } }',
+      'expect: { capacity: { maxWait: 30m, priority: 2, quota: auto, fallbackQuota: 4000, then: escalate } }',
     ]),
   ).toEqual([]);
 
@@ -78,7 +78,7 @@ test('capacity: what holds passes; what differs names the line, in the policy or
     { field: 'capacity.fallbackQuota', expected: '2500', actual: '4000' },
   ]);
   expect(mismatches[0]!.decidedBy).toEqual([
-    { file: 'policies.yaml', line: lineOf('maxWait: 30m'), text: 'capacity: { maxWait: 30m, priority: 10 }' },
+    { file: 'policies.yaml', line: lineOf('maxWait: 30m'), text: 'capacity: { maxWait: 30m, priority: 2 }' },
   ]);
   // quota and fallbackQuota are the instance's setting: the first capacity policy (no instanceId).
   expect(mismatches[2]!.decidedBy[0]).toMatchObject({
