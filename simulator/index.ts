@@ -1,6 +1,6 @@
 /**
  * A local Amazon Connect + EventBridge that the unmodified AWS SDK v3 clients talk to: point them at
- * `endpoint` with any credentials. See README "Simulator" for the operations, errors and admin API.
+ * `endpoint` with any credentials. See docs/simulator.md for the operations, errors and admin API.
  */
 export { startSimulator, buildSimulatorApp, MAX_BODY_BYTES } from './server';
 export type { RunningSimulator, SimulatorOptions } from './server';

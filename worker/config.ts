@@ -107,6 +107,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: optionalString,
 });
 
+/** Every variable the processes read here (the docs test holds the docs to this list). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface TemporalConfig {
   address: string;
   /**

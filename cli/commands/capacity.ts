@@ -26,7 +26,7 @@ export function registerCapacityCommand(program: Command): void {
   program
     .command('capacity')
     .description(
-      "Task-quota storms: each running capacity gate's quota, open tasks, queue, permits, grant rate and drain estimate",
+      "Task-quota storms: each running capacity gate's quota, open tasks, waiting runs, re-issues in flight, grant rate and drain estimate",
     )
     .argument('[instanceId]', 'only this Connect instance (id or instance ARN)', instanceArgument)
     .option('--json', "print the gates' statuses, each with its drain estimate, as a JSON array")

@@ -25,7 +25,7 @@ export function registerIncidentsCommand(program: Command): void {
     .command('list')
     .description('Incidents, newest first: id, state, reason, action, rule, age')
     .option('--open', 'only incidents still open')
-    .option('--limit <n>', 'at most this many (default 50)', parsePositiveInt, 50)
+    .option('--limit <n>', 'at most this many', parsePositiveInt, 50)
     .option('--json', 'print the rows as JSON')
     .action(async (options: { open?: boolean; limit: number; json?: boolean }) => {
       const config = loadConfig();

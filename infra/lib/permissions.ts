@@ -1,5 +1,5 @@
 /**
- * The IAM actions each process needs — the README's permission tables say the same, and
+ * The IAM actions each process needs — docs/deploying.md's permission tables say the same, and
  * test/infra/stack.test.ts parses them so the two cannot drift apart.
  */
 

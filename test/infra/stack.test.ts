@@ -2,7 +2,7 @@
  * The CDK app in infra/, synthesized for both deliveries and asserted with aws-cdk-lib/assertions:
  * the rule matches both detail-type spellings (its pattern evaluated against the AWS sample event
  * and its Contact Lens variant), the target has a dead-letter queue, the alarms watch what they
- * should, and the policies grant exactly what the README's permission tables list.
+ * should, and the policies grant exactly what docs/deploying.md's permission tables list.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import { matchesPattern } from '../helpers/event-pattern';
 import { loadSampleEvent } from '../helpers/events';
 
 const ROOT = path.join(__dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const PERMISSIONS_DOC = fs.readFileSync(path.join(ROOT, 'docs', 'deploying.md'), 'utf8');
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface PolicyDocument {
@@ -54,9 +54,9 @@ function policyActions(template: Template, prefix: string): string[] {
     .sort();
 }
 
-/** Every `service:Action` in the first column of the README table whose header starts with `header`. */
+/** Every `service:Action` in the first column of the docs/deploying.md table whose header starts with `header`. */
 function readmePermissions(header: string): string[] {
-  const lines = README.split('\n');
+  const lines = PERMISSIONS_DOC.split('\n');
   const start = lines.findIndex((l) => l.startsWith(`| ${header} `));
   expect(start).toBeGreaterThan(-1);
   const actions: string[] = [];
@@ -126,7 +126,7 @@ describe.each(['sqs', 'http'])('delivery=%s', (delivery) => {
     });
   });
 
-  test("the worker policy grants exactly the README's worker permissions, on the instance and the buses given", () => {
+  test("the worker policy grants exactly the documented worker permissions, on the instance and the buses given", () => {
     expect(policyActions(template, 'WorkerPolicy')).toEqual(readmePermissions('permission'));
     expect(policyDocument(template, 'WorkerPolicy').Statement).toEqual([
       expect.objectContaining({
@@ -163,7 +163,7 @@ describe('delivery=sqs (the default)', () => {
     template.resourceCountIs('AWS::Events::ApiDestination', 0);
   });
 
-  test("the SQS ingress policy grants exactly the README's SQS ingress permissions, on the two queues", () => {
+  test("the SQS ingress policy grants exactly the documented SQS ingress permissions, on the two queues", () => {
     expect(policyActions(template, 'SqsIngressPolicy')).toEqual(readmePermissions('SQS ingress permission'));
     const queues = JSON.stringify(
       policyDocument(template, 'SqsIngressPolicy').Statement.map((s) => s.Resource),
@@ -177,7 +177,7 @@ describe('delivery=sqs (the default)', () => {
 describe.each(['sqs', 'http'])('delivery=%s, operators', (delivery) => {
   const template = synth(delivery);
 
-  test("the replay policy grants exactly the README's dlq replay permissions, on the dead-letter queue only", () => {
+  test("the replay policy grants exactly the documented dlq replay permissions, on the dead-letter queue only", () => {
     expect(policyActions(template, 'DlqReplayPolicy')).toEqual(readmePermissions('dlq replay permission'));
     expect(policyDocument(template, 'DlqReplayPolicy').Statement.map((s) => s.Resource)).toEqual([
       { 'Fn::GetAtt': [dlqIdOf(template), 'Arn'] },
