@@ -20,9 +20,12 @@ import {
 import { fitMessage, idempotencyKey } from './escalation-payload';
 import { secretValueProblem, sendsSecretInClear, urlFromEnv } from '../policies/secret-env';
 import { originRefusal, type WebhookRules } from '../policies/webhook-destinations';
-import { DestinationRefused, MAX_RESPONSE_BYTES } from './webhook-http';
+import { DestinationRefused, MAX_RESPONSE_BYTES, type HttpPost } from './webhook-http';
 import type { NotificationContent } from './rules';
 import { REMEDIATOR_EVENT_SOURCE } from './reissue';
+
+// Callers (the worker, tests) take the webhook client's type from here, beside the activities.
+export type { HttpPost } from './webhook-http';
 
 export const ESCALATION_DETAIL_TYPE = 'Connect Remediation Escalated';
 
@@ -63,27 +66,6 @@ export interface IncidentSummary {
 export interface NotifyInput {
   channel: ChannelConfig;
   message: Omit<EscalationMessage, 'runUrl' | 'answer' | 'idempotencyKey' | 'trimmed'>;
-}
-
-export interface HttpPost {
-  (
-    url: string,
-    init: {
-      method: 'POST';
-      headers: Record<string, string>;
-      body: string;
-      signal?: AbortSignal;
-      /** Redirects are answered, never followed: a redirect must not carry the secret elsewhere. */
-      redirect: 'manual';
-    },
-  ): Promise<{
-    ok: boolean;
-    status: number;
-    /** The status line's reason phrase ("Forbidden"), where the server sent one. */
-    statusText?: string;
-    contentType?: string;
-    text(): Promise<string>;
-  }>;
 }
 
 export interface EscalationDeps {

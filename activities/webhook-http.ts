@@ -14,7 +14,28 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressRefusal, hostRefusal, type AddressRange } from '../policies/webhook-destinations';
-import type { HttpPost } from './escalation';
+
+/** How escalations post to a webhook: the client below in production, a fake in unit tests. */
+export interface HttpPost {
+  (
+    url: string,
+    init: {
+      method: 'POST';
+      headers: Record<string, string>;
+      body: string;
+      signal?: AbortSignal;
+      /** Redirects are answered, never followed: a redirect must not carry the secret elsewhere. */
+      redirect: 'manual';
+    },
+  ): Promise<{
+    ok: boolean;
+    status: number;
+    /** The status line's reason phrase ("Forbidden"), where the server sent one. */
+    statusText?: string;
+    contentType?: string;
+    text(): Promise<string>;
+  }>;
+}
 
 /** Enough for any error a receiver explains itself with; the rest is not read. */
 export const MAX_RESPONSE_BYTES = 4096;
