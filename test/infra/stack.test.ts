@@ -126,7 +126,7 @@ describe.each(['sqs', 'http'])('delivery=%s', (delivery) => {
     });
   });
 
-  test("the worker policy grants exactly the documented worker permissions, on the instance and the buses given", () => {
+  test('the worker policy grants exactly the documented worker permissions, on the instance and the buses given', () => {
     expect(policyActions(template, 'WorkerPolicy')).toEqual(readmePermissions('permission'));
     expect(policyDocument(template, 'WorkerPolicy').Statement).toEqual([
       expect.objectContaining({
@@ -163,7 +163,7 @@ describe('delivery=sqs (the default)', () => {
     template.resourceCountIs('AWS::Events::ApiDestination', 0);
   });
 
-  test("the SQS ingress policy grants exactly the documented SQS ingress permissions, on the two queues", () => {
+  test('the SQS ingress policy grants exactly the documented SQS ingress permissions, on the two queues', () => {
     expect(policyActions(template, 'SqsIngressPolicy')).toEqual(readmePermissions('SQS ingress permission'));
     const queues = JSON.stringify(
       policyDocument(template, 'SqsIngressPolicy').Statement.map((s) => s.Resource),
@@ -177,7 +177,7 @@ describe('delivery=sqs (the default)', () => {
 describe.each(['sqs', 'http'])('delivery=%s, operators', (delivery) => {
   const template = synth(delivery);
 
-  test("the replay policy grants exactly the documented dlq replay permissions, on the dead-letter queue only", () => {
+  test('the replay policy grants exactly the documented dlq replay permissions, on the dead-letter queue only', () => {
     expect(policyActions(template, 'DlqReplayPolicy')).toEqual(readmePermissions('dlq replay permission'));
     expect(policyDocument(template, 'DlqReplayPolicy').Statement.map((s) => s.Resource)).toEqual([
       { 'Fn::GetAtt': [dlqIdOf(template), 'Arn'] },

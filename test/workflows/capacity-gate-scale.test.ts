@@ -27,6 +27,7 @@ import {
   testSpeedPolicies,
   type RemediationStack,
 } from '../helpers/remediation-stack';
+import { expectStormHistoriesReplay } from '../helpers/storm-replay';
 import { eventually, waitForPhase } from '../helpers/wait';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -208,4 +209,8 @@ test('re-issues that take long count as out for as long as they take: never more
   expect(maxInFlight).toBeLessThanOrEqual(Q);
   expect((await stack.simulator.admin.instance(slow.instanceId)).peakOpenTasks).toBeLessThanOrEqual(Q);
   expect((await gateOf(slow).query(capacityGateStatusQuery)).stats.quotaErrors).toBe(0);
+}, 120_000);
+
+test('every gate history these storms produced, and a sample of their runs, replays', async () => {
+  await expectStormHistoriesReplay(stack.temporal.client, [bulk, terminated, slow]);
 }, 120_000);

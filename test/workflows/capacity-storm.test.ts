@@ -24,6 +24,7 @@ import {
   quotaFailureEvents,
   type StormInstance,
 } from '../../simulator/quota-storm';
+import { expectStormHistoriesReplay } from '../helpers/storm-replay';
 import { eventually } from '../helpers/wait';
 
 const QUOTA = 3;
@@ -164,4 +165,8 @@ test('a worker shut down mid-storm (SIGKILL: hard-crash.test.ts): the next one f
     handles,
     events.map((e) => e.id),
   );
+}, 120_000);
+
+test('every gate history these storms produced, and a sample of their runs, replays', async () => {
+  await expectStormHistoriesReplay(stack.temporal.client, [metricsInstance, probeInstance, crashInstance]);
 }, 120_000);
