@@ -30,3 +30,23 @@ export const DLQ_REPLAY_ACTIONS = [
   'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibility',
 ] as const;
+
+/**
+ * What the engine stack's roles get besides the policies above (docs/deploying.md, "engine
+ * permission"): CDK writes the execution roles' grants, the test holds them to this list.
+ */
+export const ENGINE_ACTIONS = {
+  /** Worker task role: the metrics collector sidecar writes the slot gauges to its log group. */
+  metricsCollector: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  /** Execution roles: the containers' log streams. */
+  containerLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  /** Execution roles: read the Temporal connection (and the ingress API key) at task start. */
+  secrets: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  /** Execution roles, for an image in ECR (`-c image=<ECR URI>` or `asset`). GetAuthorizationToken has no resource. */
+  ecrPull: [
+    'ecr:BatchCheckLayerAvailability',
+    'ecr:GetDownloadUrlForLayer',
+    'ecr:BatchGetImage',
+    'ecr:GetAuthorizationToken',
+  ],
+} as const;

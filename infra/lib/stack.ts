@@ -44,8 +44,18 @@ const MAX_RECEIVE_COUNT = 10;
 const API_KEY_HEADER = 'x-api-key';
 
 export class ConnectRemediatorStack extends Stack {
+  readonly delivery: Delivery;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly workerPolicy: iam.ManagedPolicy;
+  /** delivery=sqs: the queue the rule delivers to, and the SQS ingress's policy on it. */
+  readonly eventsQueue?: sqs.Queue;
+  readonly sqsIngressPolicy?: iam.ManagedPolicy;
+  /** delivery=http: the key EventBridge sends, which the HTTP ingress checks (INGRESS_API_KEY). */
+  readonly ingressApiKey?: secretsmanager.Secret;
+
   constructor(scope: Construct, id: string, props: ConnectRemediatorStackProps) {
     super(scope, id, props);
+    this.delivery = props.delivery;
 
     const instanceArn = new CfnParameter(this, 'ConnectInstanceArn', {
       description: 'ARN of the Amazon Connect instance whose rule actions are remediated',
@@ -76,11 +86,11 @@ export class ConnectRemediatorStack extends Stack {
       description: 'Alarm when the dead-letter queue holds this many messages',
     }).valueAsNumber;
 
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    const deadLetterQueue = (this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-    });
+    }));
 
     const rule = new events.Rule(this, 'FailedRuleActions', {
       description: 'Amazon Connect rule actions that failed: to connect-remediator',
@@ -89,16 +99,16 @@ export class ConnectRemediatorStack extends Stack {
     });
 
     if (props.delivery === 'sqs') {
-      const queue = new sqs.Queue(this, 'EventsQueue', {
+      const queue = (this.eventsQueue = new sqs.Queue(this, 'EventsQueue', {
         visibilityTimeout: Duration.seconds(60),
         receiveMessageWaitTime: Duration.seconds(20),
         retentionPeriod: Duration.days(14),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
-      });
+      }));
       rule.addTarget(new targets.SqsQueue(queue, { deadLetterQueue, ...TARGET_RETRY }));
-      const ingressPolicy = new iam.ManagedPolicy(this, 'SqsIngressPolicy', {
+      const ingressPolicy = (this.sqsIngressPolicy = new iam.ManagedPolicy(this, 'SqsIngressPolicy', {
         description: 'connect-remediator ingress --sqs: pull events, dead-letter malformed ones',
         statements: [
           new iam.PolicyStatement({ actions: [...SQS_INGRESS_ACTIONS.queue], resources: [queue.queueArn] }),
@@ -107,7 +117,7 @@ export class ConnectRemediatorStack extends Stack {
             resources: [deadLetterQueue.queueArn],
           }),
         ],
-      });
+      }));
       new CfnOutput(this, 'EventsQueueUrl', { value: queue.queueUrl });
       new CfnOutput(this, 'SqsIngressPolicyArn', { value: ingressPolicy.managedPolicyArn });
     } else {
@@ -116,10 +126,10 @@ export class ConnectRemediatorStack extends Stack {
         allowedPattern: '^https://.+/events$',
         constraintDescription: 'an https URL ending in /events',
       }).valueAsString;
-      const apiKey = new secretsmanager.Secret(this, 'IngressApiKey', {
+      const apiKey = (this.ingressApiKey = new secretsmanager.Secret(this, 'IngressApiKey', {
         description: 'INGRESS_API_KEY of the connect-remediator ingress (EventBridge sends it as x-api-key)',
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      });
+      }));
       const connection = new events.Connection(this, 'IngressConnection', {
         description: 'connect-remediator ingress, API-key auth',
         authorization: events.Authorization.apiKey(
@@ -137,7 +147,7 @@ export class ConnectRemediatorStack extends Stack {
       new CfnOutput(this, 'IngressApiKeySecretArn', { value: apiKey.secretArn });
     }
 
-    const workerPolicy = new iam.ManagedPolicy(this, 'WorkerPolicy', {
+    const workerPolicy = (this.workerPolicy = new iam.ManagedPolicy(this, 'WorkerPolicy', {
       description: 'connect-remediator worker: re-issue failed actions, escalate, read task capacity',
       statements: [
         new iam.PolicyStatement({
@@ -148,7 +158,7 @@ export class ConnectRemediatorStack extends Stack {
         // AWS documents no resource type for cloudwatch:GetMetricData: it can only be granted on "*".
         new iam.PolicyStatement({ actions: [...WORKER_ACTIONS.cloudwatch], resources: ['*'] }),
       ],
-    });
+    }));
 
     const replayPolicy = new iam.ManagedPolicy(this, 'DlqReplayPolicy', {
       description: 'connect-remediator dlq replay: re-submit the dead-lettered events (for operators)',

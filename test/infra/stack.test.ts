@@ -13,10 +13,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, STACK_NAME } from '../../infra/lib/app';
 import { matchesPattern } from '../helpers/event-pattern';
+import { documentedPermissions } from '../helpers/permission-tables';
 import { loadSampleEvent } from '../helpers/events';
 
 const ROOT = path.join(__dirname, '..', '..');
-const PERMISSIONS_DOC = fs.readFileSync(path.join(ROOT, 'docs', 'deploying.md'), 'utf8');
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface PolicyDocument {
@@ -52,21 +52,6 @@ function policyActions(template: Template, prefix: string): string[] {
   return policyDocument(template, prefix)
     .Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
     .sort();
-}
-
-/** Every `service:Action` in the first column of the docs/deploying.md table whose header starts with `header`. */
-function readmePermissions(header: string): string[] {
-  const lines = PERMISSIONS_DOC.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${header} `));
-  expect(start).toBeGreaterThan(-1);
-  const actions: string[] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    const firstCell = line.split('|')[1] ?? '';
-    for (const m of firstCell.matchAll(/`([a-z0-9-]+:[A-Za-z*]+)`/g)) actions.push(m[1]!);
-  }
-  expect(actions.length).toBeGreaterThan(0);
-  return actions.sort();
 }
 
 describe.each(['sqs', 'http'])('delivery=%s', (delivery) => {
@@ -127,7 +112,7 @@ describe.each(['sqs', 'http'])('delivery=%s', (delivery) => {
   });
 
   test('the worker policy grants exactly the documented worker permissions, on the instance and the buses given', () => {
-    expect(policyActions(template, 'WorkerPolicy')).toEqual(readmePermissions('permission'));
+    expect(policyActions(template, 'WorkerPolicy')).toEqual(documentedPermissions('permission'));
     expect(policyDocument(template, 'WorkerPolicy').Statement).toEqual([
       expect.objectContaining({
         Resource: [
@@ -164,7 +149,9 @@ describe('delivery=sqs (the default)', () => {
   });
 
   test('the SQS ingress policy grants exactly the documented SQS ingress permissions, on the two queues', () => {
-    expect(policyActions(template, 'SqsIngressPolicy')).toEqual(readmePermissions('SQS ingress permission'));
+    expect(policyActions(template, 'SqsIngressPolicy')).toEqual(
+      documentedPermissions('SQS ingress permission'),
+    );
     const queues = JSON.stringify(
       policyDocument(template, 'SqsIngressPolicy').Statement.map((s) => s.Resource),
     );
@@ -178,7 +165,9 @@ describe.each(['sqs', 'http'])('delivery=%s, operators', (delivery) => {
   const template = synth(delivery);
 
   test('the replay policy grants exactly the documented dlq replay permissions, on the dead-letter queue only', () => {
-    expect(policyActions(template, 'DlqReplayPolicy')).toEqual(readmePermissions('dlq replay permission'));
+    expect(policyActions(template, 'DlqReplayPolicy')).toEqual(
+      documentedPermissions('dlq replay permission'),
+    );
     expect(policyDocument(template, 'DlqReplayPolicy').Statement.map((s) => s.Resource)).toEqual([
       { 'Fn::GetAtt': [dlqIdOf(template), 'Arn'] },
     ]);
