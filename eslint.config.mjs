@@ -59,7 +59,7 @@ const EVERY_FOLDER = [
 const except = (...allowed) => EVERY_FOLDER.filter((f) => !allowed.includes(f));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'test-output/', 'coverage/', 'infra/cdk.out/'] },
+  { ignores: ['node_modules/', '.data/', 'test-output/', 'coverage/', 'infra/cdk.out/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -6,6 +6,7 @@ import type { BenchmarkEntry } from './benchmark';
 import * as ingest from './ingest';
 import * as policiesDiff from './policies-diff';
 import * as quotaStorm from './quota-storm';
+import * as workerStart from './worker-start';
 
 export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   ingest: {
@@ -22,5 +23,10 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
     description:
       'N quota failures at once on quota Q under API rate limits: capacity gate vs a naive per-run backoff loop (--events N, --quota Q, --lifetime ms | --bulk-free, --rate n, --share f, --source metrics|probe, --no-naive)',
     benchmark: quotaStorm,
+  },
+  'worker-start': {
+    description:
+      'worker cold start from the TypeScript sources (tsx, bundling at start) vs `npm run build`: time to the first poll and peak RSS, median of N starts each (--starts N, --sample-ms ms)',
+    benchmark: workerStart,
   },
 };

@@ -170,7 +170,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+/**
+ * The folder holding package.json: `..` from the sources (worker/), `../..` from the build
+ * (dist/worker/), the app folder in the image — where the default policies/ and .data/ live.
+ */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+
+const PROJECT_ROOT = projectRoot(__dirname);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);

@@ -27,7 +27,7 @@ import {
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
-import { buildWorkflowBundleFile } from './workflow-bundle';
+import { buildWorkflowBundleFile, prebuiltWorkflowBundle } from './workflow-bundle';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
 export const CAPACITY_GATE_CONTRACT = {
@@ -74,7 +74,10 @@ export interface StartRemediationWorkerOptions {
   connection: NativeConnection;
   client: Client;
   logger: Logger;
-  /** Pre-built bundle (tests share one); otherwise `workflows/` is bundled on start, out of process. */
+  /**
+   * Pre-built bundle (tests share one); otherwise the build's (dist/workflow-bundle.js) when running
+   * from dist/, else `workflows/` is bundled on start, out of process.
+   */
   workflowBundle?: WorkflowBundle;
   identity?: string;
   /** Test seam: replace individual activity dependencies (e.g. the HTTP client). */
@@ -90,8 +93,9 @@ export async function startRemediationWorker(
   if (registration.created.length)
     logger.info(registration, `created search attributes ${registration.created.join(', ')}`);
   // Bundling out of process keeps webpack's memory out of the long-lived worker.
-  const built = options.workflowBundle ? undefined : await buildWorkflowBundleFile();
-  const workflowBundle = options.workflowBundle ?? { codePath: built!.codePath };
+  const given = options.workflowBundle ?? prebuiltWorkflowBundle();
+  const built = given ? undefined : await buildWorkflowBundleFile();
+  const workflowBundle = given ?? { codePath: built!.codePath };
   let policies: PolicyStore;
   try {
     policies = await PolicyStore.open(config.policiesFile, logger.child({ component: 'policies' }));

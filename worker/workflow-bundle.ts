@@ -3,6 +3,11 @@
  * that does it well over a hundred megabytes it never gives back; done in the worker itself, that
  * memory would sit in every worker for its whole life. A child builds the bundle into a file, exits
  * and returns its memory; the worker loads the file.
+ *
+ * A build (`npm run build`, scripts/build.ts) bundles once, ahead of time, into
+ * dist/workflow-bundle.js beside the compiled worker/: a worker started from the build loads that
+ * file and bundles nothing (Temporal's own production advice). Started from the sources, the
+ * compiled bundle is not beside it, so it bundles as above: a build never stands in for edited code.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,9 +17,21 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-/** Runs in the child: bundles the workflows and writes the code to the path it is given. */
+/** The bundle's file name in dist/, written by the build. */
+export const PREBUILT_BUNDLE_FILE = 'workflow-bundle.js';
+
+/** The build's bundle when this module runs from dist/ (dist/worker/ → dist/workflow-bundle.js). */
+export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  const codePath = path.join(__dirname, '..', PREBUILT_BUNDLE_FILE);
+  return fs.existsSync(codePath) ? { codePath } : undefined;
+}
+
+/**
+ * Runs in the child: bundles the workflows and writes the code to the path it is given. tsx only
+ * for the TypeScript sources: compiled JavaScript (a build without its bundle) needs no hook.
+ */
 const BUILD_SCRIPT = `
-  require('tsx/cjs');
+  if (process.argv[1].endsWith('.ts')) require('tsx/cjs');
   const fs = require('node:fs');
   const { bundleWorkflows } = require(process.argv[1]);
   bundleWorkflows().then(

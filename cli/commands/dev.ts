@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type * as DevStack from '../../dev/stack';
 import { loadConfig, type Config } from '../../worker/config';
-import { startDevStack } from '../../dev/stack';
 import { installTemporalRuntime, MetricsExporterError } from '../../worker/runtime';
 import { onShutdownSignals } from '../../worker/shutdown';
 import { parsePort } from '../options';
@@ -30,7 +30,7 @@ export function registerDevCommand(program: Command): void {
       const shutdown = onShutdownSignals(log);
       const config = loadConfig();
       const metricsLine = installRuntimeForDev(config, log);
-      const stack = await startDevStack(config, log, {
+      const stack = await loadDevStack().startDevStack(config, log, {
         frontendPort: options.temporalPort,
         uiPort: options.uiPort,
         simulator: options.simulator,
@@ -52,6 +52,25 @@ export function registerDevCommand(program: Command): void {
         shutdown.dispose();
       }
     });
+}
+
+/**
+ * The dev stack starts the Temporal dev server through @temporalio/testing, a development
+ * dependency: loaded only when `dev` runs, so a production install (`npm ci --omit=dev`) runs
+ * `worker` and `ingress` without it, and `dev` there says what is missing.
+ */
+function loadDevStack(): typeof DevStack {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../../dev/stack') as typeof DevStack;
+  } catch (err) {
+    const missing = /Cannot find module '(@temporalio\/testing)'/.exec((err as Error).message);
+    if (!missing) throw err;
+    throw new Error(
+      `dev needs ${missing[1]}, a development dependency this install left out (npm ci --omit=dev): ` +
+        'run npm install for the development tools',
+    );
+  }
 }
 
 /**

@@ -13,7 +13,12 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  return spawnProcess(process.execPath, [CLI, ...args], { ...process.env, ...env });
+}
+
+/** Any command with exactly `env` (nothing of the test's own), watched like spawnCli's. */
+export function spawnProcess(command: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(command, args, { env });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
