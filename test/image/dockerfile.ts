@@ -114,10 +114,10 @@ export function dockerIgnore(file: string): (rel: string) => boolean {
     const body = p
       .replace(/^\/+|\/+$/g, '')
       .split('')
-      .map((c) => (c === '*' ? '\u0000' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .map((c) => (c === '*' ? '\uE000' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
       .join('')
-      .replace(/\u0000\u0000/g, '.*')
-      .replace(/\u0000/g, '[^/]*');
+      .replace(/\uE000\uE000/g, '.*')
+      .replace(/\uE000/g, '[^/]*');
     return new RegExp(`^${body}(/.*)?$`);
   });
   return (rel) => regexes.some((r) => r.test(rel.split(path.sep).join('/')));
