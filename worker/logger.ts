@@ -57,6 +57,9 @@ export function createLogger(
     destination,
     colorize: Boolean(destination === 2 ? process.stderr.isTTY : process.stdout.isTTY),
     singleLine: true,
+    // pino-pretty prints error-like fields (err, error) on lines of their own even with
+    // singleLine; inline they keep one line per record (a stack stays readable as JSON).
+    errorLikeObjectKeys: [],
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name,component',
     messageFormat: prettyMessage,

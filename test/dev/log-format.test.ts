@@ -56,7 +56,7 @@ test('LOG_FORMAT=pretty: one readable line per record, each naming its component
   const strays = lines.filter((line) => !shape.test(line));
   expect(strays).toEqual([]);
   const components = new Set(lines.map((line) => shape.exec(line)![2]));
-  expect([...components]).toEqual(expect.arrayContaining(['dev', 'simulator']));
+  expect([...components]).toEqual(expect.arrayContaining(['dev', 'temporal-server', 'worker']));
   expect(lines).toContainEqual(expect.stringMatching(/INFO: \[dev\] Ready\. Press Ctrl-C to stop\.$/));
   expect(lines).toContainEqual(expect.stringMatching(/INFO: \[dev\] SIGTERM received: stopping…$/));
   // The last stop is logged while the process exits: a record lost there would end the output early.
