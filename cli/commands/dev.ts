@@ -29,8 +29,10 @@ export function registerDevCommand(program: Command): void {
     .action(async (options: DevOptions) => {
       // The config first: its LOG_FORMAT decides how even the first line looks.
       const config = loadConfig();
-      const devLogger = createLogger(config.logLevel, 'dev', { format: config.logFormat });
-      const log = (line: string) => devLogger.info(line);
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'dev', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
       const shutdown = onShutdownSignals(log);
       const sdkLogger = createLogger(config.logLevel, 'temporal', { format: config.logFormat });
       const metricsLine = installRuntimeForDev(config, log, sdkLogger);

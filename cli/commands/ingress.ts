@@ -68,7 +68,10 @@ export function registerIngressCommand(program: Command): void {
     .action(async (options: IngressOptions) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel, 'ingress', { format: config.logFormat });
-      const log = (line: string) => logger.info(line);
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'ingress', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
       const shutdown = onShutdownSignals(log);
       const stack = new Stack();
       try {

@@ -14,7 +14,10 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel, 'worker', { format: config.logFormat });
-      const log = (line: string) => logger.info(line);
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'worker', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
       const shutdown = onShutdownSignals(log);
       // A metrics port that cannot be bound stops the worker: a production worker must be scrapeable.
       installTemporalRuntime(config.logLevel, {
