@@ -30,12 +30,40 @@ if (chromiumMissing) {
   );
 }
 
+// The terminal test of `capacity --watch` drives tmux (test/e2e/capacity-watch-tmux.test.ts): the
+// same rule — left out loudly on a developer's machine without it, a failed run under CI=true.
+const TMUX_TESTS = '/test/e2e/capacity-watch-tmux';
+const TMUX_HINT = 'bash scripts/install-tmux.sh';
+const tmuxMissing = !process.env.PATH?.split(':').some((dir) => dir && fs.existsSync(`${dir}/tmux`));
+if (tmuxMissing && process.env.CI === 'true') {
+  throw new Error(
+    `CI=true but tmux is not on PATH: the capacity --watch terminal test cannot run. Install it with: ${TMUX_HINT}`,
+  );
+}
+if (tmuxMissing) {
+  const bar = '!'.repeat(96);
+  console.warn(
+    [
+      '',
+      bar,
+      '!!! SKIPPING the capacity --watch terminal test (test/e2e/capacity-watch-tmux.test.ts): tmux is not on PATH.',
+      `!!! Install it with: ${TMUX_HINT}`,
+      bar,
+      '',
+    ].join('\n'),
+  );
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...(chromiumMissing ? [BROWSER_TESTS] : [])],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(chromiumMissing ? [BROWSER_TESTS] : []),
+    ...(tmuxMissing ? [TMUX_TESTS] : []),
+  ],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup-quiet-warnings.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',

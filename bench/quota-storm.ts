@@ -31,9 +31,13 @@ const scenarioOf = (options: ReturnType<typeof parseStormOptions>) => ({
   share: options.share,
 });
 
-export async function run(args: string[], log: (line: string) => void): Promise<Record<string, unknown>> {
+export async function run(
+  args: string[],
+  log: (line: string) => void,
+  progress: (status: string) => void = () => undefined,
+): Promise<Record<string, unknown>> {
   const options = parseStormOptions(args);
-  const gate = await runGatePath(options, log);
+  const gate = await runGatePath(options, log, progress);
   if (!options.naive)
     return { events: options.events, quota: options.quota, ...scenarioOf(options), ...gate };
   const sim = await startSimulator({ port: 0, config: simulatorSettings(options) });
@@ -46,7 +50,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   });
   try {
     const limits = await applyRateLimits(sim.admin, options);
-    const naive = await runNaivePath(options, sim, connect, idealDrain(options, limits), log);
+    const naive = await runNaivePath(options, sim, connect, idealDrain(options, limits), log, progress);
     return {
       events: options.events,
       quota: options.quota,

@@ -44,7 +44,10 @@ export async function startDevStack(
   options: DevStackOptions = { frontendPort: 7233, uiPort: 8233, simulator: true },
 ): Promise<DevStackHandle> {
   const stack = new Stack();
-  const logger = createLogger(config.logLevel, 'dev');
+  // Each part under its own name, as when it runs alone (`worker`, `ingress`, `simulator`).
+  const named = (name: string) => createLogger(config.logLevel, name, { format: config.logFormat });
+  const workerLogger = named('worker');
+  const ingressLogger = named('ingress');
   try {
     let temporal = config.temporal;
     if (!config.temporal.addressExplicit) {
@@ -62,6 +65,7 @@ export async function startDevStack(
         port: options.frontendPort,
         ui: true,
         uiPort: options.uiPort,
+        logger: named('temporal-server'),
       });
       stack.add('Temporal dev server', () => server.stop());
       temporal = {
@@ -80,9 +84,10 @@ export async function startDevStack(
     let simulatorEndpoint: string | undefined;
     const endpointsConfigured = Boolean(config.aws.connectEndpoint || config.aws.eventBridgeEndpoint);
     if (options.simulator && !endpointsConfigured) {
+      const simulatorLogger = named('simulator');
       const simulator = await startSimulator({
         port: config.simulator.port,
-        log: (l) => log(`[simulator] ${l}`),
+        log: (l) => simulatorLogger.info(l),
       });
       stack.add('simulator', () => simulator.stop());
       simulatorEndpoint = simulator.endpoint;
@@ -110,7 +115,7 @@ export async function startDevStack(
       config: { ...config, temporal, aws },
       connection: workerConnection,
       client,
-      logger,
+      logger: workerLogger,
     });
     stack.add('worker', () => worker.stop());
     log(`Worker polling task queue "${temporal.taskQueue}" in namespace "${temporal.namespace}"`);
@@ -118,7 +123,7 @@ export async function startDevStack(
       `Policies: ${config.policiesFile} (set ${worker.policies.current().hash}; edits apply without a restart)`,
     );
 
-    const ingress = await startIngress({ client, temporal, ingress: config.ingress, logger });
+    const ingress = await startIngress({ client, temporal, ingress: config.ingress, logger: ingressLogger });
     stack.add('ingress', () => ingress.close());
     log(
       `Ingress: POST ${ingress.url}/events (try: npx connect-remediator submit test/fixtures/events/seed-failure-event.json)`,
@@ -138,7 +143,7 @@ export async function startDevStack(
         ...(typeof options.sqs === 'string' ? { queueUrl: options.sqs } : {}),
         client,
         target: temporal,
-        logger,
+        logger: ingressLogger,
       });
       stack.add('SQS ingress', () => path.stop());
       sqsQueueUrl = path.queueUrl;

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { HOW_TO_GET_TEMPORAL_CLI, TemporalCliUnavailableError, type TemporalCliSource } from './temporal-cli';
 import { REMEDIATION_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import type { Logger } from '../worker/logger';
+import { captureServerOutput, type CapturedServerOutput } from './server-output';
 
 /**
  * The capacity waiting rooms rely on task-queue priority (Temporal's newer matcher, the default on
@@ -32,6 +34,11 @@ export interface DevServerOptions {
   port?: number;
   ui?: boolean;
   uiPort?: number;
+  /**
+   * Where the server's banner and log lines go (`dev`: one format in its terminal); omitted, or
+   * with the SDK's download, they go to our stdout and stderr as the CLI writes them.
+   */
+  logger?: Logger;
 }
 
 export interface RunningDevServer {
@@ -78,9 +85,13 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     await assertPortFree(ip, uiPort, 'Temporal Web UI');
   if (options.dbFilename) fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
 
+  const captured: CapturedServerOutput | undefined =
+    options.logger && options.cli.kind === 'path'
+      ? captureServerOutput(options.cli.path, options.logger)
+      : undefined;
   const executable =
     options.cli.kind === 'path'
-      ? ({ type: 'existing-path', path: options.cli.path } as const)
+      ? ({ type: 'existing-path', path: captured?.executable ?? options.cli.path } as const)
       : ({ type: 'cached-download', downloadDir: path.join(options.cacheDir, 'sdk-download') } as const);
 
   let env: TestWorkflowEnvironment;
@@ -98,10 +109,12 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
         extraArgs: DEV_SERVER_DYNAMIC_CONFIG.flatMap((setting) => ['--dynamic-config-value', setting]),
         // Its warnings are about the server's own tuning (e.g. every waiting-room poll shorter than
         // 20 s, which the capacity gate makes on purpose); errors still show.
-        log: { format: 'pretty', level: 'error' },
+        // JSON when captured: each line becomes a record of our log with its level and fields.
+        log: { format: captured ? 'json' : 'pretty', level: 'error' },
       },
     });
   } catch (err) {
+    captured?.close();
     if (options.cli.kind === 'sdk-download') {
       throw new TemporalCliUnavailableError(
         `No Temporal CLI was found and the SDK could not download one (${(err as Error).message}). ${HOW_TO_GET_TEMPORAL_CLI}`,
@@ -114,6 +127,12 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     namespace: options.namespace,
     uiUrl: uiPort !== undefined ? `http://${ip === '127.0.0.1' ? 'localhost' : ip}:${uiPort}` : undefined,
     env,
-    stop: () => env.teardown(),
+    stop: async () => {
+      try {
+        await env.teardown();
+      } finally {
+        captured?.close();
+      }
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
   type WebhookRules,
 } from '../policies/webhook-destinations';
 import { z } from 'zod';
+import { defaultLogFormat, LOG_FORMATS, type LogFormat } from './logger';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
 /** The Prometheus exporter's usual port (OpenTelemetry's), unless WORKER_METRICS_PORT says otherwise. */
@@ -105,6 +106,19 @@ const EnvSchema = z.object({
   CONNECT_REMEDIATOR_DATA_DIR: optionalString,
   XDG_CACHE_HOME: optionalString,
   LOG_LEVEL: optionalString,
+  LOG_FORMAT: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = value?.trim().toLowerCase() ?? '';
+      if (v === '') return undefined;
+      if ((LOG_FORMATS as readonly string[]).includes(v)) return v as LogFormat;
+      ctx.addIssue({
+        code: 'custom',
+        message: `LOG_FORMAT: expected ${LOG_FORMATS.map((f) => `"${f}"`).join(' or ')} (unset: pretty on a terminal, json otherwise); got "${value}"`,
+      });
+      return z.NEVER;
+    }),
 });
 
 /** Every variable the processes read here (the docs test holds the docs to this list). */
@@ -160,6 +174,8 @@ export interface Config {
   cacheDir: string;
   dataDir: string;
   logLevel: string;
+  /** LOG_FORMAT, or when unset `pretty` if stdout is a terminal and `json` otherwise. */
+  logFormat: LogFormat;
   /** Environment handed to channels that name a secret by env var (webhook `secretEnv`, `urlEnv`). */
   secrets: (name: string) => string | undefined;
   /** Where webhook secrets may go and which non-public addresses webhooks may reach. */
@@ -235,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.join(cacheHome, 'connect-remediator'),
     dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: e.LOG_FORMAT ?? defaultLogFormat(),
     // Only channel secrets, whatever a policy names (the validator refuses the others up front).
     secrets: (name) => (isSecretEnvAllowed(name, secretEnvAllowList(env)) ? env[name] : undefined),
     webhooks: webhookSettings(env),

@@ -7,8 +7,9 @@
  * own worker and client metrics (`temporal_…`) and whatever workflows and activities record through
  * `metricMeter` (unprefixed, e.g. `connect_remediator_…`). Tests and benchmarks install it without.
  */
-import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { WorkerMetricsConfig } from './config';
+import type { Logger } from './logger';
 
 let installed = false;
 
@@ -38,6 +39,23 @@ export class MetricsExporterError extends Error {
 export interface RuntimeInstallOptions {
   /** Serve Prometheus metrics there; omitted: no exporter, no port bound. */
   metrics?: Pick<WorkerMetricsConfig, 'bindAddress'>;
+  /**
+   * Write the SDK's records (its own, workflows' and activities' `log`) through this pino logger,
+   * so a process prints one format (LOG_FORMAT); omitted: the SDK's plain lines on stderr.
+   */
+  logger?: Logger;
+}
+
+const PINO_LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+function toPino(logger: Logger): (entry: LogEntry) => void {
+  return ({ level, message, meta }) => logger[PINO_LEVELS[level]](meta ?? {}, message);
 }
 
 /**
@@ -47,8 +65,9 @@ export interface RuntimeInstallOptions {
  */
 export function installTemporalRuntime(logLevel: string, options: RuntimeInstallOptions = {}): void {
   if (installed) return;
-  const logger = new SdkLogger(LEVELS[logLevel] ?? 'WARN');
   const { metrics } = options;
+  const level = LEVELS[logLevel] ?? 'WARN';
+  const logger = options.logger ? new SdkLogger(level, toPino(options.logger)) : new SdkLogger(level);
   try {
     Runtime.install({
       logger,

@@ -34,6 +34,7 @@ import {
   type BulkFreer,
 } from './scenario';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { progressCounts } from '../../worker/terminal-progress';
 
 const TASK_QUEUE = 'bench-quota-storm';
 const EVENTS_PER_REQUEST = 100;
@@ -182,7 +183,11 @@ async function postEvents(ingressUrl: string, events: object[], log: (l: string)
   log(`posted ${events.length} events to ${ingressUrl}/events (${refused} requests retried)`);
 }
 
-export async function runGatePath(options: StormOptions, log: (line: string) => void) {
+export async function runGatePath(
+  options: StormOptions,
+  log: (line: string) => void,
+  progress: (status: string) => void = () => undefined,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cr-bench-'));
   const product =
     options.via === 'dev' ? await startDev(options, dir, log) : await startProcesses(options, dir, log);
@@ -217,6 +222,7 @@ export async function runGatePath(options: StormOptions, log: (line: string) => 
         `posting ${events.length} quota failures (quota ${options.quota}, ${options.source}, via ${options.via})`,
       );
       const startedAt = Date.now();
+      progress(`gate: posting ${events.length} events`);
       await postEvents(product.ingressUrl, events, log);
 
       let drainFrom = startedAt;
@@ -241,6 +247,7 @@ export async function runGatePath(options: StormOptions, log: (line: string) => 
       const restarts: string[] = [];
       for (;;) {
         const finished = await count(finishedQuery);
+        progress(`gate: ${progressCounts(finished, events.length, startedAt)} runs finished`);
         if (finished >= events.length) break;
         if (options.restartWorker && restarts.length === 0 && finished >= events.length / 3) {
           restarts.push('SIGTERM');
@@ -259,6 +266,7 @@ export async function runGatePath(options: StormOptions, log: (line: string) => 
       const { peakOpenTasks } = await admin.instance(instance.instanceId);
       await product.stopWorker();
       log(`drained in ${drainSeconds} s; reading and replaying histories`);
+      progress('gate: reading and replaying histories');
       const histories = await readStormHistories(client, instance.instanceId, recovered, options.sample);
       return {
         via: options.via,

@@ -16,6 +16,7 @@ import {
   type BulkFreer,
   type IdealDrain,
 } from './scenario';
+import { progressCounts } from '../../worker/terminal-progress';
 
 /** Each failure retried on its own exponential backoff (1s, 2s, 4s … 30s, ±20%). */
 export const NAIVE_BACKOFF = { initialMs: 1000, coefficient: 2, maximumMs: 30_000, jitter: 0.2 };
@@ -29,6 +30,7 @@ export async function runNaivePath(
   connect: ConnectClient,
   ideal: IdealDrain,
   log: (line: string) => void,
+  progress: (status: string) => void = () => undefined,
 ) {
   const instance = await fullInstance(sim.endpoint, sim.admin, options.quota);
   const before = await requestCounts(sim.admin);
@@ -41,6 +43,10 @@ export async function runNaivePath(
     return `naive: ${done}/${options.events} recovered, ${openTasks}/${options.quota} tasks open`;
   }, log);
   let freer: BulkFreer | undefined;
+  const ticker = setInterval(
+    () => progress(`naive: ${progressCounts(done, options.events, startedAt)} recovered`),
+    1000,
+  );
   try {
     const loops = Promise.all(
       Array.from({ length: options.events }, async (_, i) => {
@@ -94,6 +100,7 @@ export async function runNaivePath(
       peakOpenTasks: (await sim.admin.instance(instance.instanceId)).peakOpenTasks,
     };
   } finally {
+    clearInterval(ticker);
     stopProgress();
     await freer?.stop();
   }

@@ -9,7 +9,10 @@ export interface StormOptions {
   lifetime: number;
   source: 'metrics' | 'probe';
   naive: boolean;
-  /** Requests/s of StartTaskContact and DescribeRule, in the simulator and in the policy file. */
+  /**
+   * Requests/s of StartTaskContact and DescribeRule, in the simulator and in the policy file;
+   * undefined (`--rate aws`): AWS's default limits.
+   */
   rate?: number;
   /** The engine's share of each rate limit (policy `apiRateLimits.share`). */
   share: number;
@@ -26,10 +29,21 @@ export interface StormOptions {
   sample: number;
 }
 
+/**
+ * The defaults make a run of a few minutes (events posted, drained, histories replayed, then the
+ * naive loop): N = 300 ≫ Q = 50 at 10 requests/s. AWS's own rate (1.8/s for StartTaskContact) and
+ * N = 2,000 are the long variants docs/performance.md prices ("Running time").
+ */
+export const STORM_DEFAULTS = { events: 300, quota: 50, rate: 10 } as const;
+
+function rateOption(value: string): number | undefined {
+  return value === 'aws' ? undefined : positiveNumber(value);
+}
+
 export function parseStormOptions(args: string[]): StormOptions {
   return new Command('quota-storm')
-    .option('--events <n>', 'failure events at once (N)', positiveInt, 2000)
-    .option('--quota <q>', 'active-tasks quota of the instance (Q)', positiveInt, 50)
+    .option('--events <n>', 'failure events at once (N)', positiveInt, STORM_DEFAULTS.events)
+    .option('--quota <q>', 'active-tasks quota of the instance (Q)', positiveInt, STORM_DEFAULTS.quota)
     .option('--lifetime <ms>', 'steady scenario: how long each task stays open', positiveInt, 2000)
     .option(
       '--source <source>',
@@ -42,8 +56,9 @@ export function parseStormOptions(args: string[]): StormOptions {
     )
     .option(
       '--rate <n>',
-      "StartTaskContact and DescribeRule rate limit, requests/s (burst 2n), in the simulator and the policy's apiRateLimits (default: AWS's)",
-      positiveNumber,
+      "StartTaskContact and DescribeRule rate limit, requests/s (burst 2n), in the simulator and the policy's apiRateLimits; `aws`: AWS's defaults (1.8/s StartTaskContact, slow: see docs/performance.md)",
+      rateOption,
+      STORM_DEFAULTS.rate,
     )
     .option(
       '--share <f>',

@@ -97,7 +97,7 @@ function settingFromText(status: CapacityGateStatus): string {
   return parts.length ? parts.join(', ') : 'the built-in setting (no wait-for-capacity policy)';
 }
 
-function drainText(estimate: DrainEstimate, status: CapacityGateStatus): string {
+export function drainText(estimate: DrainEstimate, status: CapacityGateStatus): string {
   switch (estimate.basis) {
     case 'empty':
       return 'nothing waiting';

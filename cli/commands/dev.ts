@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type * as DevStack from '../../dev/stack';
 import { loadConfig, type Config } from '../../worker/config';
+import { createLogger, type Logger } from '../../worker/logger';
 import { installTemporalRuntime, MetricsExporterError } from '../../worker/runtime';
 import { onShutdownSignals } from '../../worker/shutdown';
 import { parsePort } from '../options';
@@ -26,10 +27,15 @@ export function registerDevCommand(program: Command): void {
       'also pull events from SQS: the given queue, or (with the simulator) a new connect-remediator-events queue and its DLQ',
     )
     .action(async (options: DevOptions) => {
-      const log = (line: string) => console.log(`[dev] ${line}`);
-      const shutdown = onShutdownSignals(log);
+      // The config first: its LOG_FORMAT decides how even the first line looks.
       const config = loadConfig();
-      const metricsLine = installRuntimeForDev(config, log);
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'dev', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
+      const shutdown = onShutdownSignals(log);
+      const sdkLogger = createLogger(config.logLevel, 'temporal', { format: config.logFormat });
+      const metricsLine = installRuntimeForDev(config, log, sdkLogger);
       const stack = await loadDevStack().startDevStack(config, log, {
         frontendPort: options.temporalPort,
         uiPort: options.uiPort,
@@ -77,18 +83,18 @@ function loadDevStack(): typeof DevStack {
  * `dev` is a laptop convenience: a metrics port already taken (another clone's `npm start`) is
  * reported and the stack runs without metrics. `worker` stops instead. Returns what to tell the user.
  */
-function installRuntimeForDev(config: Config, log: (line: string) => void): string {
+function installRuntimeForDev(config: Config, log: (line: string) => void, logger: Logger): string {
   if (!config.workerMetrics) {
-    installTemporalRuntime(config.logLevel);
+    installTemporalRuntime(config.logLevel, { logger });
     return 'Worker metrics off (WORKER_METRICS_PORT=off)';
   }
   try {
-    installTemporalRuntime(config.logLevel, { metrics: config.workerMetrics });
+    installTemporalRuntime(config.logLevel, { metrics: config.workerMetrics, logger });
     return `Worker metrics on ${config.workerMetrics.url}`;
   } catch (err) {
     if (!(err instanceof MetricsExporterError)) throw err;
     log(`${err.message} — continuing without worker metrics`);
-    installTemporalRuntime(config.logLevel);
+    installTemporalRuntime(config.logLevel, { logger });
     return `Worker metrics not served (${config.workerMetrics.bindAddress} is taken, see above)`;
   }
 }

@@ -4,6 +4,7 @@ import { replayDeadLetters, type ReplayItem, type ReplayReport } from '../../ing
 import { createSqsClient } from '../../worker/aws-clients';
 import { loadConfig } from '../../worker/config';
 import { withClient } from '../../worker/temporal-connection';
+import { terminalProgress } from '../../worker/terminal-progress';
 import { parsePositiveInt } from '../options';
 
 /** A person waits at the terminal, as for `submit`. */
@@ -56,6 +57,7 @@ export function registerDlqCommand(program: Command): void {
     .action(async (queueUrl: string, options: { dryRun?: boolean; limit?: number; json?: boolean }) => {
       const config = loadConfig();
       const sqs = createSqsClient(config.aws);
+      const progress = terminalProgress();
       try {
         const common = {
           sqs,
@@ -65,11 +67,16 @@ export function registerDlqCommand(program: Command): void {
           target: config.temporal,
           startTimeoutMs: START_TIMEOUT_MS,
           concurrency: CONCURRENCY,
+          onProgress: ({ received, replayed, kept }: { received: number; replayed: number; kept: number }) =>
+            progress.update(
+              `dlq replay: ${received} message(s) read, ${replayed} ${options.dryRun ? 'would be replayed' : 'replayed'}, ${kept} kept`,
+            ),
         };
         // A dry run needs no Temporal at all.
         const report = common.dryRun
           ? await replayDeadLetters(common)
           : await withClient(config.temporal, (client) => replayDeadLetters({ ...common, client }));
+        progress.done();
         if (options.json) console.log(JSON.stringify(report, null, 2));
         else {
           for (const item of report.items) for (const line of describeItem(item)) console.log(line);
@@ -77,6 +84,7 @@ export function registerDlqCommand(program: Command): void {
         }
         if (report.notReplayed > 0) process.exitCode = 1;
       } finally {
+        progress.done();
         sqs.destroy();
       }
     });

@@ -66,10 +66,13 @@ export function registerIngressCommand(program: Command): void {
       DEFAULT_SQS_SETTINGS.waitTimeSeconds,
     )
     .action(async (options: IngressOptions) => {
-      const log = (line: string) => console.log(`[ingress] ${line}`);
-      const shutdown = onShutdownSignals(log);
       const config = loadConfig();
-      const logger = createLogger(config.logLevel, 'ingress');
+      const logger = createLogger(config.logLevel, 'ingress', { format: config.logFormat });
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'ingress', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
+      const shutdown = onShutdownSignals(log);
       const stack = new Stack();
       try {
         // Lazy: the ingress runs even while Temporal is down (answering 503 so EventBridge

@@ -12,11 +12,18 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('Run a worker against TEMPORAL_ADDRESS (scale out by running more of them)')
     .action(async () => {
-      const log = (line: string) => console.log(`[worker] ${line}`);
-      const shutdown = onShutdownSignals(log);
       const config = loadConfig();
+      const logger = createLogger(config.logLevel, 'worker', { format: config.logFormat });
+      // Start, stop and where to reach it are said whatever LOG_LEVEL (as before the logger
+      // carried them): scripts and people wait for these lines.
+      const lifecycle = createLogger('info', 'worker', { format: config.logFormat });
+      const log = (line: string) => lifecycle.info(line);
+      const shutdown = onShutdownSignals(log);
       // A metrics port that cannot be bound stops the worker: a production worker must be scrapeable.
-      installTemporalRuntime(config.logLevel, { metrics: config.workerMetrics });
+      installTemporalRuntime(config.logLevel, {
+        metrics: config.workerMetrics,
+        logger: createLogger(config.logLevel, 'temporal', { format: config.logFormat }),
+      });
       const stack = new Stack();
       try {
         const clientConnection = await Connection.connect(clientConnectionOptions(config.temporal));
@@ -27,7 +34,7 @@ export function registerWorkerCommand(program: Command): void {
           config,
           connection: workerConnection,
           client: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
-          logger: createLogger(config.logLevel, 'worker'),
+          logger,
         });
         stack.add('worker', () => worker.stop());
         log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -11,7 +11,7 @@ import { withClient } from '../../worker/temporal-connection';
 import { runsQuery } from '../runs';
 import { displayPath } from './display';
 import { diffJson, formatDiffReport, type DiffReport, type DiffSource, type ItemRef } from './diff-report';
-import { terminalProgress } from './progress';
+import { terminalProgress } from '../../worker/terminal-progress';
 import { EXIT_CHANGED, EXIT_ERROR, EXIT_OK, loadCasesFiles, loadPolicies } from './run-cases';
 import { HISTORY_READ_PARALLELISM, readWindowRuns, type SkippedRun, type TemporalCalls } from './window-runs';
 

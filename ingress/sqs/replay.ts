@@ -53,6 +53,8 @@ export interface ReplayOptions {
   target: StartTarget;
   startTimeoutMs: number;
   concurrency: number;
+  /** After each batch of up to 10 messages: how far the pass has got (the CLI's progress line). */
+  onProgress?: (progress: { received: number; replayed: number; kept: number }) => void;
 }
 
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
@@ -84,6 +86,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       }
       const notDeleted = await deleteMessages(sqs, queueUrl, replayed);
       if (notDeleted.length) throw new Error(`DeleteMessage failed for ${notDeleted.join(', ')}`);
+      options.onProgress?.({ received, replayed: items.length - keep.length, kept: keep.length });
     }
   } finally {
     // What was not replayed goes back at once, for the next attempt or a person to look at.

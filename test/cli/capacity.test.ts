@@ -15,7 +15,7 @@ import {
   type CapacityGateStatus,
 } from '../../workflows/definitions';
 import { probeGateStatus, stormGateStatus } from '../helpers/gate-statuses';
-import { runCli } from '../helpers/processes';
+import { runCli, spawnCli } from '../helpers/processes';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 
@@ -175,4 +175,45 @@ test('an instance without a running gate gets one line and exit status 0; a malf
   const bad = await capacity("x' OR WorkflowType != '");
   expect(bad.code).toBe(1);
   expect(bad.output).toContain('expected an Amazon Connect instance id');
+});
+
+test('capacity --watch off a terminal: one plain line per gate and refresh, no escape codes, a clean stop on SIGTERM', async () => {
+  const minute = await awayFromMinuteBoundary();
+  const storm = stormGateStatus(
+    randomUUID(),
+    [5, 4, 3, 2, 1, 0].map((n) => minute - n * MINUTE),
+  );
+  await startGate(storm);
+  const watch = spawnCli(['capacity', '--watch', '--interval', '0.5', storm.instanceId], {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+  });
+  try {
+    await eventually(
+      async () => (watch.output().match(/ instance=/g)?.length ?? 0) >= 3 || undefined,
+      'three refreshes',
+    );
+  } finally {
+    watch.child.kill('SIGTERM');
+  }
+  const { code } = await watch.exited;
+  expect(code).toBe(0);
+  const lines = watch.output().trimEnd().split('\n');
+  expect(watch.output()).not.toContain('\x1b');
+  for (const line of lines)
+    expect(line).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z instance=${storm.instanceId} mode=full open=50/50 waiting=1840 permits=12 grants_per_min=(\\?|0) granted=4211 drain="~18m 17s \\(1840 waiting`,
+      ),
+    );
+  // The first refresh has no earlier sample to take a rate from; the next ones do (nothing granted).
+  expect(lines[0]).toContain('grants_per_min=?');
+  expect(lines[1]).toContain('grants_per_min=0');
+});
+
+test('capacity --interval is checked: a clear error names the option', async () => {
+  const bad = await capacity('--watch', '--interval', '0.1');
+  expect(bad.code).toBe(1);
+  expect(bad.output).toContain("option '--interval <seconds>' argument '0.1' is invalid");
+  expect(bad.output).toContain('expected seconds between 0.5 and 3600');
 });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { terminalProgress } from '../../cli/policies/progress';
+import { terminalProgress } from '../../worker/terminal-progress';
 import { testEnv } from '../helpers/env';
 import { spawnCli } from '../helpers/processes';
 import { REPO_ROOT, SHIPPED_POLICIES } from '../policies/fixtures';
