@@ -27,6 +27,7 @@ import {
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
+import { tracingWorkerOptions, WORKFLOW_TRACING_INTERCEPTORS, type Tracing } from './tracing';
 import { buildWorkflowBundleFile } from './workflow-bundle';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
@@ -74,8 +75,13 @@ export interface StartRemediationWorkerOptions {
   connection: NativeConnection;
   client: Client;
   logger: Logger;
-  /** Pre-built bundle (tests share one); otherwise `workflows/` is bundled on start, out of process. */
+  /**
+   * Pre-built bundle (tests share one); otherwise `workflows/` is bundled on start, out of process.
+   * With `tracing`, a pre-built bundle must have been built with `bundleWorkflows({ tracing: true })`.
+   */
   workflowBundle?: WorkflowBundle;
+  /** The process's tracing (worker/tracing.ts); absent: no spans, no tracing interceptors. */
+  tracing?: Tracing;
   identity?: string;
   /** Test seam: replace individual activity dependencies (e.g. the HTTP client). */
   depsOverride?: Partial<ActivityDeps>;
@@ -90,7 +96,9 @@ export async function startRemediationWorker(
   if (registration.created.length)
     logger.info(registration, `created search attributes ${registration.created.join(', ')}`);
   // Bundling out of process keeps webpack's memory out of the long-lived worker.
-  const built = options.workflowBundle ? undefined : await buildWorkflowBundleFile();
+  const built = options.workflowBundle
+    ? undefined
+    : await buildWorkflowBundleFile({ tracing: options.tracing !== undefined });
   const workflowBundle = options.workflowBundle ?? { codePath: built!.codePath };
   let policies: PolicyStore;
   try {
@@ -101,7 +109,7 @@ export async function startRemediationWorker(
   }
   try {
     const deps: ActivityDeps = {
-      ...createAwsClients(config.aws),
+      ...createAwsClients(config.aws, { traced: options.tracing !== undefined }),
       policies,
       http: createWebhookHttp({ allowedAddresses: config.webhooks.allowedAddresses }),
       secret: config.secrets,
@@ -117,6 +125,7 @@ export async function startRemediationWorker(
       ...options.depsOverride,
     };
     const activities = createActivities(deps);
+    const traced = tracingWorkerOptions(options.tracing);
     // The main queue serves the workflows and the local and Temporal-only activities; AWS calls go
     // to the operation queues below.
     const worker = await Worker.create({
@@ -126,6 +135,7 @@ export async function startRemediationWorker(
       activities,
       maxCachedWorkflows: config.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
       workflowBundle,
+      ...traced,
       ...(options.identity ? { identity: options.identity } : {}),
     });
     // The capacity gates, on their own queue: a storm's thousands of run workflow tasks on the main
@@ -138,6 +148,7 @@ export async function startRemediationWorker(
       workflowBundle,
       maxCachedWorkflows: config.maxCachedGates ?? MAX_CACHED_GATES,
       workflowThreadPoolSize: 1,
+      ...traced,
       ...(options.identity ? { identity: `${options.identity}/capacity-gates` } : {}),
     });
     const rateLimited = new RateLimitedWorkers({
@@ -146,6 +157,7 @@ export async function startRemediationWorker(
       taskQueue: config.temporal.taskQueue,
       activities,
       logger: logger.child({ component: 'aws-rate-budgets' }),
+      workerOptions: traced,
       ...(options.identity ? { identity: options.identity } : {}),
     });
     try {
@@ -189,8 +201,17 @@ export async function startRemediationWorker(
   }
 }
 
-export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH) {
-  return bundleWorkflowCode({ workflowsPath, logger: { ...quietBundlerLogger } });
+/**
+ * `tracing`: bundle the OpenTelemetry workflow interceptors in. They only add spans and a trace
+ * header to the commands' headers (nothing a replay compares), so histories recorded with or
+ * without them replay under either bundle; a worker fleet may mix traced and untraced workers.
+ */
+export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: { tracing?: boolean } = {}) {
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { ...quietBundlerLogger },
+    ...(options.tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS] } : {}),
+  });
 }
 
 // The bundler's info-level chatter is noise in CLI output and test logs; warnings still show.
