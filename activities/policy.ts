@@ -3,6 +3,7 @@
  * result (name, set hash, effective settings) in its history, so later YAML edits never change
  * or break a running remediation, and replay never reads the file.
  */
+import { trace } from '@opentelemetry/api';
 import { log } from '@temporalio/activity';
 import type { AppliedQuotaReader } from './applied-quota';
 import { withInstanceCapacity } from '../policies/instance-capacity';
@@ -46,11 +47,20 @@ export function createPolicyActivities(store: PolicySource, quotas?: AppliedQuot
         setHash: set.hash,
         skipped: match.trace.map((miss) => `${miss.name}: ${miss.misses.map(describeMiss).join('; ')}`),
       });
-      return withAppliedQuota(
+      const resolved = await withAppliedQuota(
         withInstanceCapacity(set, match.policy, facts.instanceId),
         facts.instanceId,
         quotas,
       );
+      // With tracing on, this runs in the activity interceptor's span (RunActivity:resolvePolicy):
+      // the trace says which policy a run got, and from which set.
+      trace.getActiveSpan()?.setAttributes({
+        'connect_remediator.policy.name': resolved.name,
+        'connect_remediator.policy.set_hash': resolved.setHash,
+        'connect_remediator.policy.strategy': resolved.strategy,
+        'connect_remediator.policy.line': match.line,
+      });
+      return resolved;
     },
   };
 }

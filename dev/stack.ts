@@ -16,6 +16,7 @@ import { startRemediationWorker } from '../worker/remediation-worker';
 import { Stack } from '../worker/shutdown';
 import { startDevServer } from './temporal-dev-server';
 import { clientConnectionOptions, connectWorker } from '../worker/temporal-connection';
+import { startTracing, tracingClientInterceptors, tracingLine } from '../worker/tracing';
 
 export interface DevStackHandle {
   temporalAddress: string;
@@ -49,6 +50,9 @@ export async function startDevStack(
   const workerLogger = named('worker');
   const ingressLogger = named('ingress');
   try {
+    // First in, last out. One process, one service name for the worker and the ingress.
+    const tracing = config.tracing && startTracing(config.tracing, 'connect-remediator');
+    if (tracing) stack.add('tracing', () => tracing.shutdown());
     let temporal = config.temporal;
     if (!config.temporal.addressExplicit) {
       const cli = await resolveTemporalCli({
@@ -108,7 +112,11 @@ export async function startDevStack(
 
     const clientConnection = await Connection.connect(clientConnectionOptions(temporal));
     stack.add('Temporal client connection', () => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    const client = new Client({
+      connection: clientConnection,
+      namespace: temporal.namespace,
+      interceptors: tracingClientInterceptors(tracing),
+    });
     const workerConnection = await connectWorker(temporal);
     stack.add('Temporal worker connection', () => workerConnection.close());
     const worker = await startRemediationWorker({
@@ -116,6 +124,7 @@ export async function startDevStack(
       connection: workerConnection,
       client,
       logger: workerLogger,
+      ...(tracing ? { tracing } : {}),
     });
     stack.add('worker', () => worker.stop());
     log(`Worker polling task queue "${temporal.taskQueue}" in namespace "${temporal.namespace}"`);
@@ -150,6 +159,7 @@ export async function startDevStack(
       log(`SQS ingress: pulling from ${path.queueUrl} (malformed events to ${path.deadLetterQueueUrl})`);
     }
     log(`Temporal Web UI: ${temporal.webUiUrl}`);
+    log(tracingLine(tracing));
     return {
       sqsQueueUrl,
       temporalAddress: temporal.address,

@@ -19,6 +19,7 @@ import type { Logger } from '../worker/logger';
 import { admitEvents, startAdmitted, type ItemResult } from './ingest';
 import type { IngressMetrics } from './metrics';
 import { badBatchLength, MAX_EVENTS_PER_REQUEST, unsupportedMediaType } from './refusals';
+import { inRequestSpan } from './spans';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -109,29 +110,34 @@ export function registerEventsRoute(app: FastifyInstance, options: EventsRouteOp
     }
   };
 
-  app.post(
-    '/events',
-    { ...(options.authorize ? { onRequest: options.authorize } : {}) },
-    async (request, reply) => {
-      const body = request.body;
-      if (body === undefined) throw unsupportedMediaType(request.headers['content-type']);
-      const isBatch = Array.isArray(body);
-      const items: unknown[] = isBatch ? body : [body];
-      if (isBatch && (items.length === 0 || items.length > MAX_EVENTS_PER_REQUEST)) {
-        throw badBatchLength(items.length);
-      }
-      metrics.received.inc(items.length);
-      const results = await startAdmitted(admitEvents(items, isBatch), {
-        client: options.client,
-        target: options.target,
-        via: 'ingress',
-        startTimeoutMs: options.startTimeoutMs,
-        concurrency: MAX_EVENTS_PER_REQUEST,
-      });
-      record(results);
-      const status = statusOf(results, isBatch);
-      if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply.code(status).send(isBatch ? batchBody(results, status) : singleBody(results[0]!));
-    },
+  app.post('/events', { ...(options.authorize ? { onRequest: options.authorize } : {}) }, (request, reply) =>
+    // The root of the trace of every run this request starts (ingress/spans.ts).
+    inRequestSpan(
+      request,
+      '/events',
+      async (span) => {
+        const body = request.body;
+        if (body === undefined) throw unsupportedMediaType(request.headers['content-type']);
+        const isBatch = Array.isArray(body);
+        const items: unknown[] = isBatch ? body : [body];
+        if (isBatch && (items.length === 0 || items.length > MAX_EVENTS_PER_REQUEST)) {
+          throw badBatchLength(items.length);
+        }
+        metrics.received.inc(items.length);
+        span.setAttribute('connect_remediator.events', items.length);
+        const results = await startAdmitted(admitEvents(items, isBatch), {
+          client: options.client,
+          target: options.target,
+          via: 'ingress',
+          startTimeoutMs: options.startTimeoutMs,
+          concurrency: MAX_EVENTS_PER_REQUEST,
+        });
+        record(results);
+        const status = statusOf(results, isBatch);
+        if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return reply.code(status).send(isBatch ? batchBody(results, status) : singleBody(results[0]!));
+      },
+      () => reply.statusCode,
+    ),
   );
 }

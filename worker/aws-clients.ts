@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { traceAwsCalls } from './aws-call-spans';
 import type { Config } from './config';
 
 const SIMULATOR_CREDENTIALS = { accessKeyId: 'simulator', secretAccessKey: 'simulator' };
@@ -16,7 +17,8 @@ const SIMULATOR_CREDENTIALS = { accessKeyId: 'simulator', secretAccessKey: 'simu
 // The SDK's own silent retries would multiply calls during a throttling or quota storm.
 const MAX_ATTEMPTS = 1;
 
-export function createAwsClients(aws: Config['aws']) {
+/** `traced`: a span per call (worker/aws-call-spans.ts), for a process with tracing on. */
+export function createAwsClients(aws: Config['aws'], options: { traced?: boolean } = {}) {
   const connect = new ConnectClient({
     region: aws.region,
     maxAttempts: MAX_ATTEMPTS,
@@ -37,6 +39,11 @@ export function createAwsClients(aws: Config['aws']) {
     maxAttempts: MAX_ATTEMPTS,
     ...(cloudWatchEndpoint ? { endpoint: cloudWatchEndpoint, credentials: SIMULATOR_CREDENTIALS } : {}),
   });
+  if (options.traced) {
+    traceAwsCalls(connect, 'Connect');
+    traceAwsCalls(eventBridge, 'EventBridge');
+    traceAwsCalls(cloudWatch, 'CloudWatch');
+  }
   return { connect, eventBridge, cloudWatch };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../policies/webhook-destinations';
 import { z } from 'zod';
 import { defaultLogFormat, LOG_FORMATS, type LogFormat } from './logger';
+import { TRACING_ENV_SHAPE, tracingConfig, type TracingConfig } from './tracing-config';
 
 export const DEFAULT_TASK_QUEUE = 'connect-remediation';
 /** The Prometheus exporter's usual port (OpenTelemetry's), unless WORKER_METRICS_PORT says otherwise. */
@@ -119,6 +120,7 @@ const EnvSchema = z.object({
       });
       return z.NEVER;
     }),
+  ...TRACING_ENV_SHAPE,
 });
 
 /** Every variable the processes read here (the docs test holds the docs to this list). */
@@ -169,6 +171,8 @@ export interface Config {
    * gate from its history at every workflow task: the mode that proves a gate survives replay.
    */
   maxCachedGates?: number;
+  /** OpenTelemetry traces (worker/tracing.ts); absent unless an OTLP endpoint is configured. */
+  tracing?: TracingConfig;
   /** Explicit Temporal CLI path (TEMPORAL_CLI); otherwise dev/temporal-cli.ts searches. */
   temporalCli?: string;
   cacheDir: string;
@@ -209,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const profile = temporalProfile(env, e);
+  const tracing = tracingConfig(e);
   const cacheHome = e.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return {
     temporal: {
@@ -247,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS }
       : {}),
     ...(e.WORKER_MAX_CACHED_GATES !== undefined ? { maxCachedGates: e.WORKER_MAX_CACHED_GATES } : {}),
+    ...(tracing ? { tracing } : {}),
     temporalCli: e.TEMPORAL_CLI,
     cacheDir: path.join(cacheHome, 'connect-remediator'),
     dataDir: path.resolve(e.CONNECT_REMEDIATOR_DATA_DIR ?? path.join(PROJECT_ROOT, '.data')),

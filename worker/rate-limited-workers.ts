@@ -5,7 +5,7 @@
  * sees the budget whether one worker process runs or twenty. A policy edit that changes a budget
  * restarts that budget's worker with the new rate (Temporal applies a rate from the next poll).
  */
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { RATE_LIMITED_ACTIVITIES, type RemediationActivities } from '../activities';
 import type { ApiBudgets } from '../policies/api-budgets';
 import { rateLimitedTaskQueue } from '../workflows/definitions';
@@ -26,6 +26,8 @@ export interface RateLimitedWorkersOptions {
   activities: RemediationActivities;
   logger: Logger;
   identity?: string;
+  /** Added to each worker's options (tracing's activity interceptors). */
+  workerOptions?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }
 
 export class RateLimitedWorkers {
@@ -68,6 +70,7 @@ export class RateLimitedWorkers {
         (RATE_LIMITED_ACTIVITIES[operation] ?? []).map((name) => [name, activities[name]]),
       ),
       maxTaskQueueActivitiesPerSecond: ratePerSecond,
+      ...this.options.workerOptions,
       ...(this.options.identity ? { identity: `${this.options.identity}/${operation}` } : {}),
     });
     const done = worker.run();

@@ -27,6 +27,7 @@ import {
 } from '../workflows/definitions';
 import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
+import { tracingWorkerOptions, WORKFLOW_TRACING_INTERCEPTORS, type Tracing } from './tracing';
 import { buildWorkflowBundleFile, prebuiltWorkflowBundle } from './workflow-bundle';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
@@ -76,9 +77,12 @@ export interface StartRemediationWorkerOptions {
   logger: Logger;
   /**
    * Pre-built bundle (tests share one); otherwise the build's (dist/workflow-bundle.js) when running
-   * from dist/, else `workflows/` is bundled on start, out of process.
+   * from dist/ without tracing, else `workflows/` is bundled on start, out of process.
+   * With `tracing`, a pre-built bundle must have been built with `bundleWorkflows({ tracing: true })`.
    */
   workflowBundle?: WorkflowBundle;
+  /** The process's tracing (worker/tracing.ts); absent: no spans, no tracing interceptors. */
+  tracing?: Tracing;
   identity?: string;
   /** Test seam: replace individual activity dependencies (e.g. the HTTP client). */
   depsOverride?: Partial<ActivityDeps>;
@@ -93,8 +97,9 @@ export async function startRemediationWorker(
   if (registration.created.length)
     logger.info(registration, `created search attributes ${registration.created.join(', ')}`);
   // Bundling out of process keeps webpack's memory out of the long-lived worker.
-  const given = options.workflowBundle ?? prebuiltWorkflowBundle();
-  const built = given ? undefined : await buildWorkflowBundleFile();
+  // The build's bundle has no tracing interceptors: with tracing on, bundle with them.
+  const given = options.workflowBundle ?? (options.tracing ? undefined : prebuiltWorkflowBundle());
+  const built = given ? undefined : await buildWorkflowBundleFile({ tracing: options.tracing !== undefined });
   const workflowBundle = given ?? { codePath: built!.codePath };
   let policies: PolicyStore;
   try {
@@ -105,7 +110,7 @@ export async function startRemediationWorker(
   }
   try {
     const deps: ActivityDeps = {
-      ...createAwsClients(config.aws),
+      ...createAwsClients(config.aws, { traced: options.tracing !== undefined }),
       policies,
       http: createWebhookHttp({ allowedAddresses: config.webhooks.allowedAddresses }),
       secret: config.secrets,
@@ -121,6 +126,7 @@ export async function startRemediationWorker(
       ...options.depsOverride,
     };
     const activities = createActivities(deps);
+    const traced = tracingWorkerOptions(options.tracing);
     // The main queue serves the workflows and the local and Temporal-only activities; AWS calls go
     // to the operation queues below.
     const worker = await Worker.create({
@@ -130,6 +136,7 @@ export async function startRemediationWorker(
       activities,
       maxCachedWorkflows: config.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
       workflowBundle,
+      ...traced,
       ...(options.identity ? { identity: options.identity } : {}),
     });
     // The capacity gates, on their own queue: a storm's thousands of run workflow tasks on the main
@@ -142,6 +149,7 @@ export async function startRemediationWorker(
       workflowBundle,
       maxCachedWorkflows: config.maxCachedGates ?? MAX_CACHED_GATES,
       workflowThreadPoolSize: 1,
+      ...traced,
       ...(options.identity ? { identity: `${options.identity}/capacity-gates` } : {}),
     });
     const rateLimited = new RateLimitedWorkers({
@@ -150,6 +158,7 @@ export async function startRemediationWorker(
       taskQueue: config.temporal.taskQueue,
       activities,
       logger: logger.child({ component: 'aws-rate-budgets' }),
+      workerOptions: traced,
       ...(options.identity ? { identity: options.identity } : {}),
     });
     try {
@@ -193,8 +202,17 @@ export async function startRemediationWorker(
   }
 }
 
-export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH) {
-  return bundleWorkflowCode({ workflowsPath, logger: { ...quietBundlerLogger } });
+/**
+ * `tracing`: bundle the OpenTelemetry workflow interceptors in. They only add spans and a trace
+ * header to the commands' headers (nothing a replay compares), so histories recorded with or
+ * without them replay under either bundle; a worker fleet may mix traced and untraced workers.
+ */
+export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: { tracing?: boolean } = {}) {
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { ...quietBundlerLogger },
+    ...(options.tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS] } : {}),
+  });
 }
 
 // The bundler's info-level chatter is noise in CLI output and test logs; warnings still show.

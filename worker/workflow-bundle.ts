@@ -34,20 +34,31 @@ const BUILD_SCRIPT = `
   if (process.argv[1].endsWith('.ts')) require('tsx/cjs');
   const fs = require('node:fs');
   const { bundleWorkflows } = require(process.argv[1]);
-  bundleWorkflows().then(
+  bundleWorkflows(undefined, { tracing: process.argv[3] === 'tracing' }).then(
     (bundle) => fs.writeFileSync(process.argv[2], bundle.code),
     (err) => { console.error(err && err.stack || String(err)); process.exit(1); },
   );
 `;
 
-/** Builds the bundle out of process; returns where it is (removed with its folder by `dispose`). */
-export async function buildWorkflowBundleFile(): Promise<{ codePath: string; dispose(): void }> {
+/**
+ * Builds the bundle out of process (with the tracing interceptors when asked); returns where it is
+ * (removed with its folder by `dispose`).
+ */
+export async function buildWorkflowBundleFile(
+  options: { tracing?: boolean } = {},
+): Promise<{ codePath: string; dispose(): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-remediator-bundle-'));
   const codePath = path.join(dir, 'workflows.js');
   try {
     await execFileAsync(
       process.execPath,
-      ['-e', BUILD_SCRIPT, require.resolve('./remediation-worker'), codePath],
+      [
+        '-e',
+        BUILD_SCRIPT,
+        require.resolve('./remediation-worker'),
+        codePath,
+        options.tracing ? 'tracing' : 'plain',
+      ],
       {
         maxBuffer: 16 * 1024 * 1024,
       },

@@ -13,6 +13,7 @@ import { createSqsClient } from '../../worker/aws-clients';
 import { createLogger, type Logger } from '../../worker/logger';
 import { onShutdownSignals, Stack } from '../../worker/shutdown';
 import { clientConnectionOptions } from '../../worker/temporal-connection';
+import { startTracing, tracingClientInterceptors, tracingLine } from '../../worker/tracing';
 import { parsePort, parsePositiveInt } from '../options';
 
 interface IngressOptions {
@@ -75,11 +76,18 @@ export function registerIngressCommand(program: Command): void {
       const shutdown = onShutdownSignals(log);
       const stack = new Stack();
       try {
+        // First in, last out: spans of the last requests are still exported.
+        const tracing = config.tracing && startTracing(config.tracing, 'connect-remediator-ingress');
+        if (tracing) stack.add('tracing', () => tracing.shutdown());
         // Lazy: the ingress runs even while Temporal is down (answering 503 so EventBridge
         // retries, or leaving SQS messages queued) instead of refusing until someone restarts it.
         const connection = Connection.lazy(clientConnectionOptions(config.temporal));
         stack.add('Temporal connection', () => connection.close());
-        const client = new Client({ connection, namespace: config.temporal.namespace });
+        const client = new Client({
+          connection,
+          namespace: config.temporal.namespace,
+          interceptors: tracingClientInterceptors(tracing),
+        });
         const ingress = {
           ...config.ingress,
           host: options.host ?? config.ingress.host,
@@ -92,6 +100,7 @@ export function registerIngressCommand(program: Command): void {
           log(`listening on ${running.url} — POST ${running.url}/events, GET /healthz /readyz /metrics`);
         }
         log(`starting runs on task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
+        log(tracingLine(tracing));
         if (!(await temporalReachable(client, config.temporal.namespace))) {
           log(
             `Temporal at ${config.temporal.address} is not reachable yet: ` +

@@ -6,6 +6,7 @@ import { startRemediationWorker } from '../../worker/remediation-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { onShutdownSignals, Stack } from '../../worker/shutdown';
 import { clientConnectionOptions, connectWorker } from '../../worker/temporal-connection';
+import { startTracing, tracingClientInterceptors, tracingLine } from '../../worker/tracing';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -26,6 +27,9 @@ export function registerWorkerCommand(program: Command): void {
       });
       const stack = new Stack();
       try {
+        // First in, last out: spans of the shutdown itself are still exported.
+        const tracing = config.tracing && startTracing(config.tracing, 'connect-remediator-worker');
+        if (tracing) stack.add('tracing', () => tracing.shutdown());
         const clientConnection = await Connection.connect(clientConnectionOptions(config.temporal));
         stack.add('Temporal client connection', () => clientConnection.close());
         const workerConnection = await connectWorker(config.temporal);
@@ -33,8 +37,13 @@ export function registerWorkerCommand(program: Command): void {
         const worker = await startRemediationWorker({
           config,
           connection: workerConnection,
-          client: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+          client: new Client({
+            connection: clientConnection,
+            namespace: config.temporal.namespace,
+            interceptors: tracingClientInterceptors(tracing),
+          }),
           logger,
+          ...(tracing ? { tracing } : {}),
         });
         stack.add('worker', () => worker.stop());
         log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
@@ -44,6 +53,7 @@ export function registerWorkerCommand(program: Command): void {
             ? `metrics on ${config.workerMetrics.url}`
             : 'metrics off (WORKER_METRICS_PORT=off)',
         );
+        log(tracingLine(tracing));
         await Promise.race([shutdown.requested, worker.running]);
       } finally {
         await stack.stopAll(log);

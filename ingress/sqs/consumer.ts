@@ -102,6 +102,7 @@ export async function startSqsIngress(options: SqsIngressOptions): Promise<Runni
         client: options.client,
         target: options.target,
         via: 'sqs',
+        queueUrl: settings.queueUrl,
         startTimeoutMs: settings.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
         concurrency: settings.batchSize,
       });

@@ -7,6 +7,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { ValidationError } from '../../events/validate';
 import { admitEvents, startAdmitted, type Admission, type ItemResult, type StartOptions } from '../ingest';
+import { mapConcurrent } from '../map-concurrent';
+import { inMessageSpan } from '../spans';
 
 export interface MessageOutcome {
   message: Message;
@@ -35,10 +37,20 @@ export function admitMessages(messages: readonly Message[]): Admission[] {
   });
 }
 
+/**
+ * Each message is started in its own span (the root of its run's trace when tracing is on), so one
+ * batch's runs do not share a trace; `queueUrl` names the spans.
+ */
 export async function handleMessages(
   messages: readonly Message[],
-  options: StartOptions,
+  options: StartOptions & { queueUrl?: string },
 ): Promise<MessageOutcome[]> {
-  const results = await startAdmitted(admitMessages(messages), options);
+  const { queueUrl = 'sqs', ...startOptions } = options;
+  const results = await mapConcurrent(admitMessages(messages), options.concurrency, (admission) =>
+    inMessageSpan(queueUrl, messages[admission.index]!, async () => {
+      const [result] = await startAdmitted([admission], { ...startOptions, concurrency: 1 });
+      return result!;
+    }),
+  );
   return results.map((result) => ({ message: messages[result.index]!, result }));
 }

@@ -129,6 +129,7 @@ function startAll(messages: Message[], options: ReplayOptions): Promise<MessageO
     client: options.client,
     target: options.target,
     via: 'dlq-replay',
+    queueUrl: options.queueUrl,
     startTimeoutMs: options.startTimeoutMs,
     concurrency: options.concurrency,
   });
