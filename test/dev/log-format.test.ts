@@ -22,8 +22,12 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `dev`, waits until it is ready, stops it with SIGTERM; returns every line it printed. */
-async function devOutput(logFormat: string): Promise<string[]> {
+/**
+ * Starts `dev`, waits until it is ready, stops it with SIGTERM; returns every line it printed.
+ * The ports are picked free beforehand, and the Temporal dev server then picks its own internal
+ * ports: it can take one of ours in between. Only that race (EADDRINUSE) is retried, with new ports.
+ */
+async function devOutput(logFormat: string, attempts = 3): Promise<string[]> {
   const dev = spawnCli(
     ['dev', '--temporal-port', String(await freePort()), '--ui-port', String(await freePort())],
     {
@@ -37,6 +41,12 @@ async function devOutput(logFormat: string): Promise<string[]> {
   );
   try {
     await dev.waitFor(/Ready\. Press Ctrl-C to stop\./);
+  } catch (error) {
+    if (attempts > 1 && dev.output().includes('EADDRINUSE')) {
+      await dev.exited;
+      return devOutput(logFormat, attempts - 1);
+    }
+    throw error;
   } finally {
     dev.child.kill('SIGTERM');
   }
