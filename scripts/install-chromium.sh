@@ -11,26 +11,11 @@ if [[ -x "$CHROMIUM" ]]; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-chromium: apt-get not found; install Chromium so that $CHROMIUM exists (Debian/Ubuntu package 'chromium')" >&2
-  exit 1
-fi
-
-if [[ "$(id -u)" -eq 0 ]]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1; then
-  as_root=(sudo --non-interactive)
-else
-  echo "install-chromium: not root and sudo is unavailable; run as root: apt-get install chromium" >&2
-  exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-echo "install-chromium: installing Debian chromium with apt-get"
-"${as_root[@]}" apt-get update -qq
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
 # Without recommends (upower, printing, notification daemons are useless headless); fonts-liberation
 # is the one recommend that matters, so the screenshot shows text rather than boxes.
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+apt_install install-chromium chromium fonts-liberation
 
 if [[ ! -x "$CHROMIUM" ]]; then
   echo "install-chromium: apt-get finished but $CHROMIUM is missing (did the package install its binary elsewhere?)" >&2
