@@ -14,6 +14,7 @@ import { testEnv } from '../helpers/env';
 import { spawnCli, type CliProcess } from '../helpers/processes';
 import { testSpeedPolicies } from '../helpers/remediation-stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { eventually } from '../helpers/wait';
 
 jest.setTimeout(240_000);
 
@@ -131,12 +132,11 @@ describe('traces', () => {
     const eventId = `traced-${Date.now()}`;
     const { worker, ingress } = await runOneEvent(taskQueue, tracingEnv, eventId);
     // A workflow span is exported when the run ends: once it has escalated, an operator resolves it.
-    const until = async (name: string) => {
-      const end = Date.now() + 60_000;
-      while (!receiver.spans.some((s) => s.name === name) && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 500));
-    };
-    await until('RunActivity:notifyChannel');
+    await eventually(
+      async () => receiver.spans.some((s) => s.name === 'RunActivity:notifyChannel'),
+      'the run to escalate (its notifyChannel span)',
+      60_000,
+    );
     const answer = spawnCli(
       ['runs', 'signal', `remediate-${eventId}`, 'resolve', '--note', 'trace test'],
       env(taskQueue, {}),
