@@ -5,7 +5,6 @@
  * (./channel-failures.ts), so the run falls back and still starts its operator wait. Every
  * delivery carries an idempotency key that is the same on each retry, and fits its channel.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
 import { StartTaskContactCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { instanceIdFromArn } from '../events/arn';
@@ -105,17 +104,6 @@ function taskDescription(m: EscalationMessage): string {
   return lines.filter(Boolean).join('\n').slice(0, 4096);
 }
 
-/** Counts deliveries that failed for good, by channel (Prometheus, through the worker's meter). */
-function countMisconfigured(channel: ChannelConfig): void {
-  Context.current()
-    .metricMeter.createCounter(
-      'connect_remediator_escalation_channels_misconfigured_total',
-      '1',
-      'Escalation deliveries that failed at once because the channel cannot deliver as configured',
-    )
-    .add(1, { channel: channel.name, channel_type: channel.type });
-}
-
 /** Runs a delivery; an answer that configuration must fix becomes a non-retryable failure. */
 async function deliver(channel: ChannelConfig, send: () => Promise<string>): Promise<string> {
   try {
@@ -124,7 +112,6 @@ async function deliver(channel: ChannelConfig, send: () => Promise<string>): Pro
     const failure = isAwsConfigurationError(err)
       ? channelMisconfigured(channel.name, `${(err as Error).name}: ${(err as Error).message}`)
       : err;
-    if (failure instanceof ApplicationFailure && failure.nonRetryable) countMisconfigured(channel);
     throw failure;
   }
 }

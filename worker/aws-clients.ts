@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { countAwsCalls } from './aws-call-metrics';
 import { traceAwsCalls } from './aws-call-spans';
 import type { Config } from './config';
 
@@ -17,7 +18,10 @@ const SIMULATOR_CREDENTIALS = { accessKeyId: 'simulator', secretAccessKey: 'simu
 // The SDK's own silent retries would multiply calls during a throttling or quota storm.
 const MAX_ATTEMPTS = 1;
 
-/** `traced`: a span per call (worker/aws-call-spans.ts), for a process with tracing on. */
+/**
+ * Every call is counted (worker/aws-call-metrics.ts); `traced`: a span per call too
+ * (worker/aws-call-spans.ts), for a process with tracing on.
+ */
 export function createAwsClients(aws: Config['aws'], options: { traced?: boolean } = {}) {
   const connect = new ConnectClient({
     region: aws.region,
@@ -39,6 +43,9 @@ export function createAwsClients(aws: Config['aws'], options: { traced?: boolean
     maxAttempts: MAX_ATTEMPTS,
     ...(cloudWatchEndpoint ? { endpoint: cloudWatchEndpoint, credentials: SIMULATOR_CREDENTIALS } : {}),
   });
+  countAwsCalls(connect, 'Connect');
+  countAwsCalls(eventBridge, 'EventBridge');
+  countAwsCalls(cloudWatch, 'CloudWatch');
   if (options.traced) {
     traceAwsCalls(connect, 'Connect');
     traceAwsCalls(eventBridge, 'EventBridge');

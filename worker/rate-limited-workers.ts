@@ -7,6 +7,7 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { RATE_LIMITED_ACTIVITIES, type RemediationActivities } from '../activities';
+import { setGauge } from './engine-metrics';
 import type { ApiBudgets } from '../policies/api-budgets';
 import { rateLimitedTaskQueue } from '../workflows/definitions';
 import type { Logger } from './logger';
@@ -79,6 +80,7 @@ export class RateLimitedWorkers {
     done.catch((err: unknown) => {
       if (this.running.get(operation) === entry) this.failure?.(err);
     });
+    setGauge('connect_remediator_aws_rate_budget_per_second', ratePerSecond, { operation });
     this.options.logger.info(
       { operation, ratePerSecond },
       `${operation} calls limited to ${ratePerSecond}/s`,

@@ -29,6 +29,7 @@ import { RateLimitedWorkers } from './rate-limited-workers';
 import { ensureSearchAttributes } from './search-attribute-registration';
 import { tracingWorkerOptions, WORKFLOW_TRACING_INTERCEPTORS, type Tracing } from './tracing';
 import { buildWorkflowBundleFile, prebuiltWorkflowBundle } from './workflow-bundle';
+import { engineMetricsSinks } from './engine-metrics';
 
 /** The gate's names, as the capacity activities need them (they import no workflow code). */
 export const CAPACITY_GATE_CONTRACT = {
@@ -137,6 +138,7 @@ export async function startRemediationWorker(
       maxCachedWorkflows: config.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
       workflowBundle,
       ...traced,
+      sinks: { ...traced.sinks, ...engineMetricsSinks() },
       ...(options.identity ? { identity: options.identity } : {}),
     });
     // The capacity gates, on their own queue: a storm's thousands of run workflow tasks on the main
@@ -150,6 +152,7 @@ export async function startRemediationWorker(
       maxCachedWorkflows: config.maxCachedGates ?? MAX_CACHED_GATES,
       workflowThreadPoolSize: 1,
       ...traced,
+      sinks: { ...traced.sinks, ...engineMetricsSinks() },
       ...(options.identity ? { identity: `${options.identity}/capacity-gates` } : {}),
     });
     const rateLimited = new RateLimitedWorkers({

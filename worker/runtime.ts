@@ -4,8 +4,8 @@
  * shutdown path (worker/shutdown.ts) stops the worker, ingress and server in order.
  *
  * With `metrics`, the SDK's Prometheus exporter serves `GET /metrics` on that address: the SDK's
- * own worker and client metrics (`temporal_…`) and whatever workflows and activities record through
- * `metricMeter` (unprefixed, e.g. `connect_remediator_…`). Tests and benchmarks install it without.
+ * own worker and client metrics (`temporal_…`) and the engine's (`connect_remediator_…`,
+ * activities/metrics.ts). Tests and benchmarks install it without.
  */
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { WorkerMetricsConfig } from './config';
@@ -73,7 +73,14 @@ export function installTemporalRuntime(logLevel: string, options: RuntimeInstall
       logger,
       shutdownSignals: [],
       ...(metrics
-        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics.bindAddress } } } }
+        ? {
+            telemetryOptions: {
+              // `_total` on the SDK's counters too (temporal_request_total, …): Prometheus's
+              // naming rule, and what `promtool check metrics` asks for. Names that end in it
+              // already (the engine's) are left as they are.
+              metrics: { prometheus: { bindAddress: metrics.bindAddress, countersTotalSuffix: true } },
+            },
+          }
         : {}),
     });
   } catch (err) {

@@ -21,7 +21,6 @@
 import {
   condition,
   continueAsNew,
-  metricMeter,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -32,6 +31,7 @@ import type { RemediationActivities } from '../activities';
 import type { AdmissionOutcome, AdmissionRound } from '../activities/capacity';
 import type { TakenWaiter } from '../activities/waiting-room';
 import { onQueueOf } from './aws-calls';
+import { countMetric, setMetric } from './metrics';
 import {
   admitted,
   coolingDown,
@@ -77,23 +77,26 @@ export async function taskCapacityGate(input: CapacityGateInput): Promise<never>
   return new CapacityGate(input).run();
 }
 
-/** The gate's Prometheus metrics (the worker exports them; nothing is emitted while replaying). */
+/** The gate's Prometheus metrics (workflows/metrics.ts: nothing is recorded while replaying). */
 function gateMetrics(instanceId: string) {
-  const meter = metricMeter.withTags({ instance: instanceId });
+  const instance = { instance: instanceId };
   return {
-    waiting: meter.createGauge('connect_remediator_gate_queue_length', 'int', 'runs', 'Runs waiting'),
-    inFlight: meter.createGauge(
-      'connect_remediator_gate_permits_in_flight',
-      'int',
-      'permits',
-      'Re-issues out',
-    ),
-    grants: meter.createCounter('connect_remediator_gate_grants_total', 'grants', 'Runs admitted'),
-    quotaErrors: meter.createCounter(
-      'connect_remediator_gate_quota_errors_total',
-      'errors',
-      'Admitted re-issues that met a full quota',
-    ),
+    grants(n: number): void {
+      if (n > 0) countMetric('connect_remediator_gate_grants_total', instance, n);
+    },
+    quotaError: () => countMetric('connect_remediator_gate_quota_errors_total', instance),
+    /** The gate's figures as of its latest round; open tasks and quota only from a metrics read. */
+    levels(round: AdmissionRound | undefined, inFlight: number): void {
+      setMetric('connect_remediator_gate_queue_length', instance, round?.waiting ?? 0);
+      setMetric('connect_remediator_gate_permits_in_flight', instance, inFlight);
+      if (round?.openTasks !== undefined)
+        setMetric('connect_remediator_gate_open_tasks', instance, round.openTasks);
+      const settings = round?.settings;
+      if (settings?.quota !== undefined)
+        setMetric('connect_remediator_gate_task_quota', instance, settings.quota);
+      if (settings?.grantsPerSecond !== undefined)
+        setMetric('connect_remediator_gate_grant_budget_per_second', instance, settings.grantsPerSecond);
+    },
   };
 }
 
@@ -160,7 +163,7 @@ class CapacityGate {
     this.roomEmpty = round.roomEmpty;
     this.pace(round.free, now);
     admitted(this.books, round.taken.length, now);
-    this.metrics.grants.add(round.taken.length);
+    this.metrics.grants(round.taken.length);
     for (const waiter of round.taken) this.admit(waiter);
     this.describe(this.modeNow());
   }
@@ -190,7 +193,7 @@ class CapacityGate {
       const { verdict } = classifyReissueFailure(outcome.error);
       const kind =
         verdict === 'wait-for-capacity' ? 'quota-exceeded' : verdict === 'retry' ? 'transient' : 'failed';
-      if (kind === 'quota-exceeded') this.metrics.quotaErrors.add(1);
+      if (kind === 'quota-exceeded') this.metrics.quotaError();
       settled(this.books, kind, now);
       // The run queues again (quota or transient): the room is not empty any more.
       if (kind !== 'failed') this.roomEmpty = false;
@@ -280,7 +283,6 @@ class CapacityGate {
       `**${mode}** — ${waiting}${this.inFlight.size} re-issuing${open} (${source}); ` +
         `${created} tasks created, ${quotaErrors} quota errors`,
     );
-    this.metrics.waiting.set(round?.waiting ?? 0);
-    this.metrics.inFlight.set(this.inFlight.size);
+    this.metrics.levels(round, this.inFlight.size);
   }
 }

@@ -6,9 +6,10 @@
  * a person has answered.
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   isCancellation,
-  metricMeter,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -27,6 +28,7 @@ import {
 } from './definitions';
 import { summarizeFailure } from './failures';
 import { RemediationEscalationDelivery } from './search-attributes';
+import { countMetric } from './metrics';
 
 // No attempt limit: an escalation that cannot be delivered keeps trying (visible in the Web UI as
 // a pending activity with its last failure) until it gets through or an operator answers.
@@ -90,6 +92,15 @@ async function notificationOf(request: EscalationRequest): Promise<NotificationC
     .catch(() => undefined);
 }
 
+/** The channel answered that it cannot deliver as configured (activities/channel-failures.ts). */
+function failedForGood(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.nonRetryable === true
+  );
+}
+
 export async function notifyChannels(request: EscalationRequest): Promise<ChannelDeliveries> {
   const { event, channels, record, status } = request;
   const notification =
@@ -123,6 +134,11 @@ export async function notifyChannels(request: EscalationRequest): Promise<Channe
         .then(
           (detail) => (record.channels[i] = { name: channel.name, type: channel.type, ok: true, detail }),
           (err: unknown) => {
+            if (failedForGood(err))
+              countMetric('connect_remediator_escalation_channels_misconfigured_total', {
+                channel: channel.name,
+                channel_type: channel.type,
+              });
             record.channels[i]!.detail = isCancellation(err)
               ? 'cancelled: an operator answered first'
               : summarizeFailure(err).message;
@@ -155,13 +171,7 @@ export type DeliveryState = 'failed' | 'fallback' | 'delivered';
 export function markDelivery(state: DeliveryState, policyName: string): void {
   upsertSearchAttributes([{ key: RemediationEscalationDelivery, value: state }]);
   if (state !== 'failed') return;
-  metricMeter
-    .createCounter(
-      'connect_remediator_escalations_undelivered_total',
-      '1',
-      'Escalations that no channel of their policy could deliver (the run still waits for an operator)',
-    )
-    .add(1, { policy: policyName });
+  countMetric('connect_remediator_escalations_undelivered_total', { policy: policyName });
 }
 
 /**

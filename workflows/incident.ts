@@ -44,6 +44,7 @@ import {
   notifyChannels,
   type ChannelDeliveries,
 } from './escalation';
+import { countMetric } from './metrics';
 import { invalidDecision } from './operator';
 import {
   ConnectActionType,
@@ -126,6 +127,7 @@ class Incident {
       ...causeAttributes(this.input.key),
     ]);
     await condition(() => this.members.size > 0);
+    countMetric('connect_remediator_incidents_opened_total', { policy: this.input.policy.name });
     await this.notify('opened');
     for (;;) {
       this.sendAnswer();
@@ -135,6 +137,10 @@ class Incident {
       await condition(() => this.hasAnswersToSend() || this.shouldNotify(), this.msUntilNextCheck());
     }
     this.closed = true;
+    countMetric('connect_remediator_incidents_closed_total', {
+      policy: this.input.policy.name,
+      answered: String(this.answer !== undefined),
+    });
     upsertSearchAttributes([{ key: RemediationPhase, value: this.answer ? 'resolved' : 'escalated' }]);
     this.describe();
     for (const delivery of this.deliveries) await delivery.stop();

@@ -26,8 +26,16 @@ import type { ReissueOverrides } from '../policies/types';
 import { awsActivities, onQueueOf, ruleAction, ruleDefinition } from './aws-calls';
 import { AWAIT_TASK_CAPACITY, NO_TASK_CAPACITY_YET, waitingRoomTaskQueue } from './capacity-definitions';
 import type { AttemptRecord, ErrorSummary, RemediationStatus } from './definitions';
-import { summarizeFailure } from './failures';
+import { classifyReissueFailure, summarizeFailure, type ReissueVerdict } from './failures';
+import { countMetric } from './metrics';
 import { recordAttempts } from './visibility';
+
+/** The `outcome` label of connect_remediator_reissues_total: what AWS's answer means for the run. */
+const REISSUE_OUTCOMES: Record<ReissueVerdict, string> = {
+  retry: 'retryable',
+  'wait-for-capacity': 'quota_full',
+  escalate: 'needs_person',
+};
 
 /** No worker implements it: the run's task waits in the room until the gate takes and answers it. */
 const waitingRoom = proxyActivities<{
@@ -158,6 +166,11 @@ export class Reissuer {
       record = { ...base, ok: false, error: outcome };
     }
     this.status.attempts.push(record);
+    countMetric('connect_remediator_reissues_total', {
+      action_type: this.event.detail.actionType,
+      trigger,
+      outcome: 'resultId' in outcome ? 'ok' : REISSUE_OUTCOMES[classifyReissueFailure(outcome).verdict],
+    });
     // The run goes on after a failed attempt: `runs list` shows it (an ended run's count is set at the end).
     if (!record.ok) recordAttempts(this.status);
     return record;

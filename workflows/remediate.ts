@@ -43,6 +43,7 @@ import { applyOperatorOverrides } from './overrides';
 import { OperatorInbox } from './operator';
 import { Reissuer } from './reissue';
 import { joinIncidentOfCause } from './incident-membership';
+import { countMetric } from './metrics';
 import { announceEvent, announcePolicy, enterPhase, formatDuration, recordAttempts } from './visibility';
 
 // A local activity: the policy store is in this worker's memory, and the run's first workflow
@@ -247,6 +248,7 @@ class Remediation {
   }
 
   private async escalateAndAwaitOperator(reason: string): Promise<Step> {
+    countMetric('connect_remediator_escalations_total', this.escalationLabels());
     if (this.policy.incident) return this.joinIncidentAndAwaitOperator(reason);
     const channels = this.policy.escalateTo;
     const record = newEscalationRecord(reason, channels, iso());
@@ -338,7 +340,12 @@ class Remediation {
     return answered;
   }
 
+  private escalationLabels() {
+    return { policy: this.policy.name, incident: String(Boolean(this.policy.incident)) };
+  }
+
   private unanswered(reason: string): Step {
+    countMetric('connect_remediator_operator_waits_expired_total', this.escalationLabels());
     return end('escalated', `Escalated; no operator answer within ${this.policy.operatorWait}: ${reason}`);
   }
 
@@ -377,6 +384,7 @@ class Remediation {
 
   private finish(outcome: RemediationOutcome, summary: string): RemediationResult {
     enterPhase(this.status, outcome, summary);
+    countMetric('connect_remediator_runs_finished_total', { outcome, policy: this.policy.name });
     if (this.attempts.some((a) => a.ok)) recordAttempts(this.status);
     return {
       outcome,

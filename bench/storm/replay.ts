@@ -4,6 +4,7 @@
  * is a run that would stick at its next cache eviction, worker restart or deploy.
  */
 import { Worker } from '@temporalio/worker';
+import { engineMetricsSinks } from '../../worker/engine-metrics';
 import { bundleWorkflows } from '../../worker/remediation-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import type { GateRunHistory } from './figures';
@@ -19,7 +20,10 @@ export async function replayHistories(histories: GateRunHistory[]): Promise<Repl
   installTemporalRuntime('error');
   const workflowBundle = await bundleWorkflows();
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle, sinks: engineMetricsSinks() },
+    histories,
+  )) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return {

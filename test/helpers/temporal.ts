@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { testEnv } from './env';
+import { engineMetricsSinks } from '../../worker/engine-metrics';
 
 /** Longer than the client's retries of one call take (its default policy gives up within ~20 s). */
 const CLIENT_CLOSE_DELAY_MS = 60_000;
@@ -66,6 +67,7 @@ export function createTestWorker(
     taskQueue: options.taskQueue,
     activities: options.activities ?? {},
     workflowBundle: { codePath: testEnv('bundle') },
+    sinks: engineMetricsSinks(),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

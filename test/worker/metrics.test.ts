@@ -115,7 +115,7 @@ describe('the worker process', () => {
       new RegExp(`^${name}\\{[^}]*task_queue="${taskQueue}"[^}]*\\} \\d+`, 'm');
     expect(body).toMatch(labelled('temporal_num_pollers'));
     expect(body).toMatch(labelled('temporal_worker_task_slots_available'));
-    expect(body).toMatch(labelled('temporal_worker_start'));
+    expect(body).toMatch(labelled('temporal_worker_start_total'));
     expect(body).toMatch(/^# TYPE temporal_num_pollers gauge$/m);
 
     const pid = worker.child.pid!;
