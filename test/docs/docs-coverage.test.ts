@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../cli/main';
+import { createIngressMetrics } from '../../ingress/metrics';
 import { ENVIRONMENT_VARIABLES } from '../../worker/config';
+import { ENGINE_METRICS } from '../../workflows/metric-catalogue';
 
 // CommonJS beside the launcher (it runs before any TypeScript loader): required as the build does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -165,6 +167,30 @@ describe('the policy reference (docs/policies.md)', () => {
         'when.errorMatches',
       ]),
     );
+  });
+});
+
+describe('the metrics reference (docs/observability.md)', () => {
+  const reference = read('docs/observability.md');
+  const engine = section(reference, "### The engine's metrics (worker)") ?? '';
+  const ingress = section(reference, "### The ingress's metrics") ?? '';
+
+  test('has a row for every engine metric, with its labels, type and recorder', () => {
+    const rows = Object.entries(ENGINE_METRICS).map(([name, spec]) => {
+      const labels = spec.labels.length ? `{${spec.labels.join(',')}}` : '';
+      return `| \`${name}${labels}\` | ${spec.type} | ${spec.recordedBy} |`;
+    });
+    const table = engine.replace(/ +\|/g, ' |').replace(/\| +/g, '| ');
+    expect(rows.filter((row) => !table.includes(row))).toEqual([]);
+    expect(rows.length).toBeGreaterThan(10);
+  });
+
+  test('names every metric the ingress registers', async () => {
+    const names = (await createIngressMetrics().registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names.length).toBeGreaterThan(5);
+    expect(
+      names.filter((name) => !ingress.includes(name.replace('connect_remediator_ingress_', ''))),
+    ).toEqual([]);
   });
 });
 
