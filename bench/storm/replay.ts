@@ -3,6 +3,9 @@
  * against the workflow code the storm ran, with Temporal's Replayer. A history that cannot replay
  * is a run that would stick at its next cache eviction, worker restart or deploy.
  */
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker } from '@temporalio/worker';
 import { engineMetricsSinks } from '../../worker/engine-metrics';
 import { bundleWorkflows } from '../../worker/remediation-worker';
@@ -16,14 +19,24 @@ export interface ReplayFigures {
   replayFailureSamples: string[];
 }
 
-export async function replayHistories(histories: GateRunHistory[]): Promise<ReplayFigures> {
+/**
+ * `tracing`: replay under the bundle a traced worker runs (the OpenTelemetry workflow
+ * interceptors in), with its span sink registered and dropping everything.
+ */
+export async function replayHistories(
+  histories: GateRunHistory[],
+  options: { tracing?: boolean } = {},
+): Promise<ReplayFigures> {
   installTemporalRuntime('error');
-  const workflowBundle = await bundleWorkflows();
+  const workflowBundle = await bundleWorkflows(undefined, options);
+  const sinks = {
+    ...engineMetricsSinks(),
+    ...(options.tracing
+      ? { exporter: makeWorkflowExporter(new NoopSpanProcessor(), Resource.default()) }
+      : {}),
+  };
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle, sinks: engineMetricsSinks() },
-    histories,
-  )) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, sinks }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return {

@@ -8,12 +8,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { replayHistories } from '../../bench/storm/replay';
 import { freePort } from '../../dev/temporal-dev-server';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { testEnv } from '../helpers/env';
 import { spawnCli, type CliProcess } from '../helpers/processes';
 import { testSpeedPolicies } from '../helpers/remediation-stack';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { connectTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 
 jest.setTimeout(240_000);
@@ -167,6 +168,18 @@ describe('traces', () => {
     expect(root.service).toBe('connect-remediator-ingress');
     await stopProcess(ingress);
     await stopProcess(worker);
+
+    // Recorded by a traced worker, replayed by an untraced one (a fleet may mix them).
+    const temporal = await connectTestTemporal();
+    try {
+      const history = await temporal.client.workflow.getHandle(`remediate-${eventId}`).fetchHistory();
+      expect(await replayHistories([{ workflowId: `remediate-${eventId}`, history }])).toMatchObject({
+        replayed: 1,
+        replayFailures: 0,
+      });
+    } finally {
+      await temporal.close();
+    }
   });
 
   test('no endpoint: tracing is off and nothing is exported', async () => {
