@@ -79,7 +79,7 @@ export async function taskCapacityGate(input: CapacityGateInput): Promise<never>
 
 /** The gate's Prometheus metrics (workflows/metrics.ts: nothing is recorded while replaying). */
 function gateMetrics(instanceId: string) {
-  const instance = { instance: instanceId };
+  const instance = { connect_instance_id: instanceId };
   return {
     grants(n: number): void {
       if (n > 0) countMetric('connect_remediator_gate_grants_total', instance, n);

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../dev/temporal-dev-server';
 import { SimulatorAdminClient } from '../../simulator';
 import { quotaFailureEvent } from '../../simulator/quota-storm';
 import { mapConcurrent } from '../../ingress/map-concurrent';
@@ -20,6 +21,7 @@ import { REMEDIATION_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { startBenchTemporal } from '../temporal';
 import { connectCallFigures, requestCounts } from './connect-calls';
 import { readStormHistories } from './gate-health';
+import { scrapeStormMetrics } from './metrics-scrape';
 import type { StormOptions } from './options';
 import { stormPolicies } from './policy';
 import { startDevProcess, startIngressProcess, startSimulatorProcess } from './processes';
@@ -53,6 +55,8 @@ interface Product {
   /** Peak resident memory of the worker (processes) or of the whole dev tree (dev), MB. */
   peakRssMb(): number;
   startupPeakRssMb?: number;
+  /** The worker's Prometheus endpoint (the benchmark reads the storm's counters there). */
+  metricsUrl: string;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -79,15 +83,17 @@ async function startProcesses(
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       POLICIES_FILE: policiesFile,
     };
+    const metricsPort = await freePort();
     const workerOptions = {
       temporalAddress: temporal.address,
       temporalNamespace: temporal.namespace,
       taskQueue: TASK_QUEUE,
       policiesFile,
       awsEndpoint: simulator.endpoint,
-      ...(options.gateCache !== undefined
-        ? { env: { WORKER_MAX_CACHED_GATES: String(options.gateCache) } }
-        : {}),
+      env: {
+        WORKER_METRICS_PORT: String(metricsPort),
+        ...(options.gateCache !== undefined ? { WORKER_MAX_CACHED_GATES: String(options.gateCache) } : {}),
+      },
       log,
     };
     let worker = await startWorkerProcess(workerOptions);
@@ -108,6 +114,7 @@ async function startProcesses(
       },
       peakRssMb: () => Math.max(peak, worker.peakRssMb()),
       startupPeakRssMb: worker.startupPeakRssMb,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       stopWorker: async () => {
         peak = Math.max(peak, worker.peakRssMb());
         await worker.stop();
@@ -126,9 +133,11 @@ async function startProcesses(
 async function startDev(options: StormOptions, dir: string, log: (l: string) => void): Promise<Product> {
   const policiesFile = path.join(dir, 'policies.yaml');
   fs.copyFileSync(path.join(__dirname, '..', '..', 'policies', 'policies.yaml'), policiesFile);
+  const metricsPort = await freePort();
   const dev = await startDevProcess(
     {
       CONNECT_REMEDIATOR_DATA_DIR: path.join(dir, 'data'),
+      WORKER_METRICS_PORT: String(metricsPort),
       POLICIES_FILE: policiesFile,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       ...(options.gateCache !== undefined ? { WORKER_MAX_CACHED_GATES: String(options.gateCache) } : {}),
@@ -146,6 +155,7 @@ async function startDev(options: StormOptions, dir: string, log: (l: string) => 
       worker: () => undefined,
       restartWorker: () => Promise.reject(new Error('--restart-worker needs --via processes')),
       peakRssMb: () => dev.process.peakRssMb(),
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       // The dev stack cannot stop its worker alone: histories are read with everything running.
       stopWorker: () => Promise.resolve(),
       stop: async () => {
@@ -264,6 +274,8 @@ export async function runGatePath(
       const recovered = await count(recoveredQuery);
       const after = await requestCounts(admin);
       const { peakOpenTasks } = await admin.instance(instance.instanceId);
+      // Counters restart with a worker process: after a restart they cover only the last one.
+      const metrics = await scrapeStormMetrics(product.metricsUrl, instance.instanceId);
       await product.stopWorker();
       log(`drained in ${drainSeconds} s; reading and replaying histories`);
       progress('gate: reading and replaying histories');
@@ -285,6 +297,10 @@ export async function runGatePath(
         ...connectCallFigures(before, after, recovered),
         peakOpenTasks,
         ...histories,
+        metrics: {
+          ...metrics,
+          ...(options.restartWorker ? {} : { recoveredAgrees: metrics.runsRecovered === recovered }),
+        },
         [options.via === 'dev' ? 'devStackPeakRssMb' : 'workerPeakRssMb']: product.peakRssMb(),
         ...(product.startupPeakRssMb !== undefined
           ? { workerStartupPeakRssMb: product.startupPeakRssMb }
