@@ -140,7 +140,7 @@ test('the instance variable lists the Connect instances the gates report, with A
   const instance = variable('instance');
   expect(instance?.type).toBe('query');
   expect(variableQuery(instance!)).toMatch(
-    /^label_values\(connect_remediator_gate_queue_length(\{.*\})?, instance\)$/,
+    /^label_values\(connect_remediator_gate_queue_length(\{.*\})?, connect_instance_id\)$/,
   );
   expect(instance?.includeAll).toBe(true);
   // Every query variable names an exported metric too (checked with the panels' queries below).
@@ -242,7 +242,7 @@ test('the check flags a metric nobody exports, and a histogram read without its 
   ]);
 });
 
-test('gate gauges are taken as max by instance (a gate moves between workers), never summed', () => {
+test('gate gauges are taken as max by connect_instance_id (a gate moves between workers), never summed', () => {
   const gateGauges = Object.entries(ENGINE_METRICS)
     .filter(([name, spec]) => spec.type === 'gauge' && name.startsWith('connect_remediator_gate_'))
     .map(([name]) => name);
@@ -251,7 +251,7 @@ test('gate gauges are taken as max by instance (a gate moves between workers), n
       [...expr.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].map((m) => ({
         panel,
         name,
-        maxByInstance: /max by \(instance\) \($/.test(expr.slice(0, m.index)),
+        maxByInstance: /max by \(connect_instance_id\) \($/.test(expr.slice(0, m.index)),
       })),
     ),
   );
