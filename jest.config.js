@@ -34,7 +34,9 @@ if (chromiumMissing) {
 // same rule — left out loudly on a developer's machine without it, a failed run under CI=true.
 const TMUX_TESTS = '/test/e2e/capacity-watch-tmux';
 const TMUX_HINT = 'bash scripts/install-tmux.sh';
-const tmuxMissing = !process.env.PATH?.split(':').some((dir) => dir && fs.existsSync(`${dir}/tmux`));
+/** Whether an executable of this name is in a directory of PATH (what a shell would find). */
+const onPath = (name) => !!process.env.PATH?.split(':').some((dir) => dir && fs.existsSync(`${dir}/${name}`));
+const tmuxMissing = !onPath('tmux');
 if (tmuxMissing && process.env.CI === 'true') {
   throw new Error(
     `CI=true but tmux is not on PATH: the capacity --watch terminal test cannot run. Install it with: ${TMUX_HINT}`,
@@ -54,6 +56,31 @@ if (tmuxMissing) {
   );
 }
 
+// The alert and recording rules are checked and unit-tested with Prometheus's own promtool
+// (test/ops/prometheus-rules.test.ts): the same rule — left out loudly on a developer's machine
+// without it, a failed run under CI=true.
+const PROMTOOL_TESTS = '/test/ops/prometheus-rules';
+const PROMTOOL_HINT = 'bash scripts/install-promtool.sh';
+const promtoolMissing = !onPath('promtool');
+if (promtoolMissing && process.env.CI === 'true') {
+  throw new Error(
+    `CI=true but promtool is not on PATH: the Prometheus rule tests cannot run. Install it with: ${PROMTOOL_HINT}`,
+  );
+}
+if (promtoolMissing) {
+  const bar = '!'.repeat(96);
+  console.warn(
+    [
+      '',
+      bar,
+      '!!! SKIPPING the Prometheus rule tests (test/ops/prometheus-rules.test.ts): promtool is not on PATH.',
+      `!!! Install it (Debian's prometheus package) with: ${PROMTOOL_HINT}`,
+      bar,
+      '',
+    ].join('\n'),
+  );
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -63,6 +90,7 @@ module.exports = {
     '/node_modules/',
     ...(chromiumMissing ? [BROWSER_TESTS] : []),
     ...(tmuxMissing ? [TMUX_TESTS] : []),
+    ...(promtoolMissing ? [PROMTOOL_TESTS] : []),
   ],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup-quiet-warnings.ts'],

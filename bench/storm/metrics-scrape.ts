@@ -52,7 +52,9 @@ export async function scrapeStormMetrics(url: string, instanceId: string): Promi
   const problems = await promtool(body);
   return {
     gateGrants: sum(body, 'connect_remediator_gate_grants_total', { connect_instance_id: instanceId }),
-    gateQuotaErrors: sum(body, 'connect_remediator_gate_quota_errors_total', { connect_instance_id: instanceId }),
+    gateQuotaErrors: sum(body, 'connect_remediator_gate_quota_errors_total', {
+      connect_instance_id: instanceId,
+    }),
     runsRecovered: sum(body, 'connect_remediator_runs_finished_total', { outcome: 'recovered' }),
     reissuesOk: sum(body, 'connect_remediator_reissues_total', { outcome: 'ok' }),
     samples: body.split('\n').filter((l) => l && !l.startsWith('#')).length,

@@ -1,6 +1,7 @@
 /**
  * The metric names a PromQL expression (or a Grafana query such as `label_values(m, label)`) reads,
- * so tests can hold the dashboard and the alert rules to the metrics the processes export.
+ * so tests can hold the dashboard and the alert rules to the metrics the processes export; and
+ * every query of the dashboards in ops/grafana/ and every rule expression in ops/prometheus/.
  *
  * A small tokenizer, not a parser: it knows which identifiers are NOT metric names — functions and
  * aggregations (an identifier followed by `(`), PromQL's keywords, label names inside `{…}` and in
@@ -10,6 +11,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const PROMETHEUS_DIR = path.join(ROOT, 'ops', 'prometheus');
 
 /** Aggregation operators: they may take `by`/`without` before their `(`, e.g. `sum by (x) (…)`. */
 const AGGREGATIONS = new Set([
@@ -241,4 +246,44 @@ export function dashboardExpressions(): { panel: string; expr: string }[] {
           .map((target) => ({ panel: `${file}: ${panel.title ?? '(untitled)'}`, expr: target.expr! })),
       );
     });
+}
+
+export interface RuleExpression {
+  /** Path from the repository root, e.g. ops/prometheus/alerts.yml. */
+  file: string;
+  /** The alert's or the recording rule's name. */
+  name: string;
+  expr: string;
+}
+
+/** The rule files in ops/prometheus/ (YAML files with `groups`; prometheus.yml is the config). */
+export function ruleFiles(): string[] {
+  return fs
+    .readdirSync(PROMETHEUS_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(PROMETHEUS_DIR, f))
+    .filter((file) => {
+      const doc: unknown = YAML.parse(fs.readFileSync(file, 'utf8'));
+      return typeof doc === 'object' && doc !== null && 'groups' in doc;
+    });
+}
+
+interface RuleFile {
+  groups: { name: string; rules: { alert?: string; record?: string; expr: string }[] }[];
+}
+
+/** Every `expr` of every rule in ops/prometheus/*.yml. */
+export function ruleExpressions(): RuleExpression[] {
+  return ruleFiles().flatMap((file) => {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as RuleFile;
+    return doc.groups.flatMap((group) =>
+      group.rules.map((rule) => {
+        const name = rule.alert ?? rule.record;
+        if (!name || typeof rule.expr !== 'string') {
+          throw new Error(`${file}: group ${group.name} has a rule without a name or an expr`);
+        }
+        return { file: path.relative(ROOT, file), name, expr: rule.expr };
+      }),
+    );
+  });
 }
