@@ -59,7 +59,8 @@ if (tmuxMissing) {
 // The alert and recording rules are checked and unit-tested with Prometheus's own promtool
 // (test/ops/prometheus-rules.test.ts): the same rule — left out loudly on a developer's machine
 // without it, a failed run under CI=true.
-const PROMTOOL_TESTS = '/test/ops/prometheus-rules';
+// …and the live scrape of the worker and the ingress is linted with `promtool check metrics`.
+const PROMTOOL_TESTS = ['/test/ops/prometheus-rules', '/test/observability/live-metrics'];
 const PROMTOOL_HINT = 'bash scripts/install-promtool.sh';
 const promtoolMissing = !onPath('promtool');
 if (promtoolMissing && process.env.CI === 'true') {
@@ -73,7 +74,7 @@ if (promtoolMissing) {
     [
       '',
       bar,
-      '!!! SKIPPING the Prometheus rule tests (test/ops/prometheus-rules.test.ts): promtool is not on PATH.',
+      '!!! SKIPPING the Prometheus rule tests and the live metrics lint (test/ops/prometheus-rules.test.ts, test/observability/live-metrics.test.ts): promtool is not on PATH.',
       `!!! Install it (Debian's prometheus package) with: ${PROMTOOL_HINT}`,
       bar,
       '',
@@ -90,7 +91,7 @@ module.exports = {
     '/node_modules/',
     ...(chromiumMissing ? [BROWSER_TESTS] : []),
     ...(tmuxMissing ? [TMUX_TESTS] : []),
-    ...(promtoolMissing ? [PROMTOOL_TESTS] : []),
+    ...(promtoolMissing ? PROMTOOL_TESTS : []),
   ],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup-quiet-warnings.ts'],

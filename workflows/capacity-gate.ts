@@ -87,6 +87,11 @@ function gateMetrics(instanceId: string) {
     quotaError: () => countMetric('connect_remediator_gate_quota_errors_total', instance),
     /** The gate's figures as of its latest round; open tasks and quota only from a metrics read. */
     levels(round: AdmissionRound | undefined, inFlight: number): void {
+      setMetric(
+        'connect_remediator_gate_last_round_timestamp_seconds',
+        instance,
+        Math.floor(Date.now() / 1000),
+      );
       setMetric('connect_remediator_gate_queue_length', instance, round?.waiting ?? 0);
       setMetric('connect_remediator_gate_permits_in_flight', instance, inFlight);
       if (round?.openTasks !== undefined)

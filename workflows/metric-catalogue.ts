@@ -44,6 +44,12 @@ export const ENGINE_METRICS = {
     recordedBy: 'workflow',
     labels: ['connect_instance_id'],
   },
+  connect_remediator_gate_last_round_timestamp_seconds: {
+    type: 'gauge',
+    help: "When the gate's figures were last set (Unix seconds): a worker keeps a gate's last values after the gate moved to another worker, so the freshest series is the gate's",
+    recordedBy: 'workflow',
+    labels: ['connect_instance_id'],
+  },
   connect_remediator_gate_grants_total: {
     type: 'counter',
     help: 'Runs the gate admitted to re-issue their task',

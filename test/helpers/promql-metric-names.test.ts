@@ -68,6 +68,7 @@ describe('ruleExpressions', () => {
     const stalled = rules.find((r) => r.name === 'ConnectRemediatorGateStalled');
     expect(stalled && metricNamesIn(stalled.expr)).toEqual([
       'connect_remediator_gate_queue_length',
+      'connect_remediator_gate_last_round_timestamp_seconds',
       'connect_remediator_gate_grants_total',
     ]);
     for (const rule of rules) expect(metricNamesIn(rule.expr).length).toBeGreaterThan(0);

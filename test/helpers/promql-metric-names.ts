@@ -287,3 +287,11 @@ export function ruleExpressions(): RuleExpression[] {
     );
   });
 }
+
+/** The series the recording rules produce (a query may read them like a metric). */
+export function recordingRuleNames(): string[] {
+  return ruleFiles().flatMap((file) => {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as RuleFile;
+    return doc.groups.flatMap((group) => group.rules.flatMap((rule) => (rule.record ? [rule.record] : [])));
+  });
+}

@@ -4,8 +4,9 @@
  * task-quota storm on a metrics-source gate and on a probing gate, an undeliverable escalation whose
  * operator wait runs out, an incident nobody answers, a throttled re-issue, duplicate and invalid
  * deliveries to the ingress — then scraped. Prometheus's own linter (`promtool check metrics`) must
- * find nothing in either output, and every metric of the catalogue must be there with its type and
- * its labels, all snake_case.
+ * find nothing in either output, every metric of the catalogue must be there with its type and its
+ * labels, all snake_case, and every metric the alert rules (ops/prometheus/) and the dashboard
+ * (ops/grafana/) read must be one of those the two processes export.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +27,12 @@ import { testEnv } from '../helpers/env';
 import { spawnCli, type CliProcess } from '../helpers/processes';
 import { capacityPolicy, scenarioPolicy, testSpeedPolicies } from '../helpers/remediation-stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import {
+  dashboardExpressions,
+  metricNamesIn,
+  recordingRuleNames,
+  ruleExpressions,
+} from '../helpers/promql-metric-names';
 import { eventually } from '../helpers/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -237,6 +244,26 @@ describe('the worker and the ingress, scraped after every metric-recording path 
       ]),
     );
     expect(await promtoolProblems(ingressScrape.body)).toBe('');
+
+    // What ops plug in reads only what the processes really export (`up` is Prometheus's own).
+    const exported = new Set(['up']);
+    for (const scraped of [worked, ingressScrape])
+      for (const line of scraped.body.split('\n')) {
+        const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line);
+        if (sample) exported.add(sample[1]!);
+      }
+    const recorded = new Set(recordingRuleNames());
+    const queries = [
+      ...ruleExpressions().map((r) => ({ where: `${r.file} ${r.name}`, expr: r.expr })),
+      ...dashboardExpressions().map((q) => ({ where: `dashboard panel ${q.panel}`, expr: q.expr })),
+    ];
+    expect(queries.length).toBeGreaterThan(40);
+    const unknown = queries.flatMap(({ where, expr }) =>
+      metricNamesIn(expr)
+        .filter((name) => !exported.has(name) && !recorded.has(name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   test('promtool does report a problem when there is one (the check above can fail)', async () => {
