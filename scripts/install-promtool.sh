@@ -6,17 +6,6 @@
 # `systemctl disable --now prometheus` if unwanted).
 set -euo pipefail
 
-if command -v promtool >/dev/null 2>&1; then
-  echo "install-promtool: $(command -v promtool) is present ($(promtool --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
-  exit 0
-fi
-
 # shellcheck source=lib/apt-install.sh
 source "$(dirname "$0")/lib/apt-install.sh"
-apt_install install-promtool prometheus
-
-if ! command -v promtool >/dev/null 2>&1; then
-  echo "install-promtool: apt-get finished but promtool is not on PATH" >&2
-  exit 1
-fi
-echo "install-promtool: installed $(promtool --version 2>/dev/null | head -n 1)"
+ensure_command install-promtool promtool --version prometheus

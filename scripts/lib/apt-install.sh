@@ -22,3 +22,20 @@ apt_install() {
   "${as_root[@]}" apt-get update -qq
   "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@"
 }
+
+# A command from a Debian package: a no-op when it is on PATH already, else installed with
+# apt_install and checked on PATH. Usage: ensure_command <script name> <command> <version flag> <package>...
+ensure_command() {
+  local who=$1 cmd=$2 version_flag=$3
+  shift 3
+  if command -v "$cmd" >/dev/null 2>&1; then
+    echo "$who: $(command -v "$cmd") is present ($("$cmd" "$version_flag" 2>/dev/null | head -n 1 || echo 'version unknown'))"
+    return 0
+  fi
+  apt_install "$who" "$@"
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    echo "$who: apt-get finished but $cmd is not on PATH" >&2
+    exit 1
+  fi
+  echo "$who: installed $("$cmd" "$version_flag" 2>/dev/null | head -n 1)"
+}
