@@ -4,95 +4,59 @@
  */
 const fs = require('node:fs');
 
-// Browser tests drive Debian's Chromium (test/e2e/chromium.ts). On a developer's machine without it
-// they are left out of the run — loudly, with the command that installs it. Under CI=true a missing
-// Chromium fails the run instead: CI must never turn green without the browser tests.
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const BROWSER_TESTS = '/test/e2e/web-ui';
-const INSTALL_HINT = 'bash scripts/install-chromium.sh';
-const chromiumMissing = !fs.existsSync(CHROMIUM_PATH);
-if (chromiumMissing && process.env.CI === 'true') {
-  throw new Error(
-    `CI=true but ${CHROMIUM_PATH} is missing: the Web UI browser tests cannot run. Install it with: ${INSTALL_HINT}`,
-  );
-}
-if (chromiumMissing) {
-  const bar = '!'.repeat(96);
-  console.warn(
-    [
-      '',
-      bar,
-      `!!! SKIPPING the Web UI browser tests (test/e2e/web-ui*.test.ts): ${CHROMIUM_PATH} is missing.`,
-      `!!! Install Debian's Chromium with: ${INSTALL_HINT}`,
-      bar,
-      '',
-    ].join('\n'),
-  );
-}
-
-// The terminal test of `capacity --watch` drives tmux (test/e2e/capacity-watch-tmux.test.ts): the
-// same rule — left out loudly on a developer's machine without it, a failed run under CI=true.
-const TMUX_TESTS = '/test/e2e/capacity-watch-tmux';
-const TMUX_HINT = 'bash scripts/install-tmux.sh';
 /** Whether an executable of this name is in a directory of PATH (what a shell would find). */
 const onPath = (name) => !!process.env.PATH?.split(':').some((dir) => dir && fs.existsSync(`${dir}/${name}`));
-const tmuxMissing = !onPath('tmux');
-if (tmuxMissing && process.env.CI === 'true') {
-  throw new Error(
-    `CI=true but tmux is not on PATH: the capacity --watch terminal test cannot run. Install it with: ${TMUX_HINT}`,
-  );
-}
-if (tmuxMissing) {
+
+/**
+ * Tests that need a tool the project's scripts install. On a developer's machine without it they
+ * are left out of the run — loudly, with the command that installs it. Under CI=true a missing tool
+ * fails the run instead: CI must never turn green without them. Returns the paths to leave out.
+ */
+function needingTool({ missing, why, skipped, install, tests }) {
+  if (!missing) return [];
+  if (process.env.CI === 'true')
+    throw new Error(`CI=true but ${why}: ${skipped} cannot run. Install it with: ${install}`);
   const bar = '!'.repeat(96);
   console.warn(
-    [
-      '',
-      bar,
-      '!!! SKIPPING the capacity --watch terminal test (test/e2e/capacity-watch-tmux.test.ts): tmux is not on PATH.',
-      `!!! Install it with: ${TMUX_HINT}`,
-      bar,
-      '',
-    ].join('\n'),
+    ['', bar, `!!! SKIPPING ${skipped}: ${why}.`, `!!! Install it with: ${install}`, bar, ''].join('\n'),
   );
+  return tests;
 }
 
-// The alert and recording rules are checked and unit-tested with Prometheus's own promtool
-// (test/ops/prometheus-rules.test.ts): the same rule — left out loudly on a developer's machine
-// without it, a failed run under CI=true.
-// …and the live scrape of the worker and the ingress is linted with `promtool check metrics`.
-const PROMTOOL_TESTS = ['/test/ops/prometheus-rules', '/test/observability/live-metrics'];
-const PROMTOOL_HINT = 'bash scripts/install-promtool.sh';
-const promtoolMissing = !onPath('promtool');
-if (promtoolMissing && process.env.CI === 'true') {
-  throw new Error(
-    `CI=true but promtool is not on PATH: the Prometheus rule tests cannot run. Install it with: ${PROMTOOL_HINT}`,
-  );
-}
-if (promtoolMissing) {
-  const bar = '!'.repeat(96);
-  console.warn(
-    [
-      '',
-      bar,
-      '!!! SKIPPING the Prometheus rule tests and the live metrics lint (test/ops/prometheus-rules.test.ts, test/observability/live-metrics.test.ts): promtool is not on PATH.',
-      `!!! Install it (Debian's prometheus package) with: ${PROMTOOL_HINT}`,
-      bar,
-      '',
-    ].join('\n'),
-  );
-}
+// Browser tests drive Debian's Chromium (test/e2e/chromium.ts) through playwright-core.
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const withoutChromium = needingTool({
+  missing: !fs.existsSync(CHROMIUM_PATH),
+  why: `${CHROMIUM_PATH} is missing`,
+  skipped: 'the Web UI browser tests (test/e2e/web-ui*.test.ts)',
+  install: 'bash scripts/install-chromium.sh',
+  tests: ['/test/e2e/web-ui'],
+});
+// The terminal test of `capacity --watch` runs the command in tmux and reads its screen.
+const withoutTmux = needingTool({
+  missing: !onPath('tmux'),
+  why: 'tmux is not on PATH',
+  skipped: 'the capacity --watch terminal test (test/e2e/capacity-watch-tmux.test.ts)',
+  install: 'bash scripts/install-tmux.sh',
+  tests: ['/test/e2e/capacity-watch-tmux'],
+});
+// Prometheus's promtool checks and unit-tests the alert and recording rules, and lints the live
+// scrape of the worker and the ingress (`promtool check metrics`).
+const withoutPromtool = needingTool({
+  missing: !onPath('promtool'),
+  why: 'promtool is not on PATH',
+  skipped:
+    'the Prometheus rule tests and the live metrics lint (test/ops/prometheus-rules.test.ts, test/observability/live-metrics.test.ts)',
+  install: "bash scripts/install-promtool.sh (Debian's prometheus package)",
+  tests: ['/test/ops/prometheus-rules', '/test/observability/live-metrics'],
+});
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: [
-    '/node_modules/',
-    ...(chromiumMissing ? [BROWSER_TESTS] : []),
-    ...(tmuxMissing ? [TMUX_TESTS] : []),
-    ...(promtoolMissing ? PROMTOOL_TESTS : []),
-  ],
+  testPathIgnorePatterns: ['/node_modules/', ...withoutChromium, ...withoutTmux, ...withoutPromtool],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup-quiet-warnings.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
