@@ -11,6 +11,7 @@ import { buildProgram } from '../../cli/main';
 import { createIngressMetrics } from '../../ingress/metrics';
 import { ENVIRONMENT_VARIABLES } from '../../worker/config';
 import { ENGINE_METRICS } from '../../workflows/metric-catalogue';
+import { anchorsOf, prose } from '../helpers/markdown';
 
 // CommonJS beside the launcher (it runs before any TypeScript loader): required as the build does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,36 +30,6 @@ const PAGES = [
     .map((f) => `docs/${f}`),
 ];
 const ALL_DOCS = PAGES.map(read).join('\n');
-
-/** Markdown outside fenced code blocks (a `# comment` in a shell block is not a heading). */
-function prose(markdown: string): string[] {
-  let fenced = false;
-  return markdown.split('\n').map((line) => {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      return '';
-    }
-    return fenced ? '' : line;
-  });
-}
-
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function anchorsOf(markdown: string): Set<string> {
-  const seen = new Map<string, number>();
-  const anchors = new Set<string>();
-  for (const line of prose(markdown)) {
-    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (!heading) continue;
-    const slug = heading[1]!
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const n = seen.get(slug) ?? 0;
-    seen.set(slug, n + 1);
-    anchors.add(n === 0 ? slug : `${slug}-${n}`);
-  }
-  return anchors;
-}
 
 /** The text under a heading, up to the next heading of the same or a higher level. */
 function section(markdown: string, heading: string): string | undefined {

@@ -15,6 +15,7 @@ import YAML from 'yaml';
 import { createIngressMetrics } from '../../ingress/metrics';
 import { ENGINE_METRICS } from '../../workflows/metric-catalogue';
 import { metricNamesIn, PROMETHEUS_DIR, ruleExpressions, ruleFiles } from '../helpers/promql-metric-names';
+import { anchorsOf } from '../helpers/markdown';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TESTS_DIR = path.join(PROMETHEUS_DIR, 'tests');
@@ -222,23 +223,3 @@ describe('every rule', () => {
     expect(unknown).toEqual([]);
   });
 });
-
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function anchorsOf(markdown: string): Set<string> {
-  const seen = new Map<string, number>();
-  const anchors = new Set<string>();
-  let fenced = false;
-  for (const line of markdown.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (!heading) continue;
-    const slug = heading[1]!
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const n = seen.get(slug) ?? 0;
-    seen.set(slug, n + 1);
-    anchors.add(n === 0 ? slug : `${slug}-${n}`);
-  }
-  return anchors;
-}
