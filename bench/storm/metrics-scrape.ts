@@ -32,7 +32,8 @@ function sum(body: string, name: string, match: Record<string, string> = {}): nu
   return total;
 }
 
-async function promtool(body: string): Promise<string[] | undefined> {
+/** `promtool check metrics` findings on an exposition, one per line; undefined without promtool. */
+export async function promtoolCheckMetrics(body: string): Promise<string[] | undefined> {
   const run = execFileAsync('promtool', ['check', 'metrics']);
   run.child.stdin?.end(body);
   try {
@@ -49,7 +50,7 @@ export async function scrapeStormMetrics(url: string, instanceId: string): Promi
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const body = await response.text();
-  const problems = await promtool(body);
+  const problems = await promtoolCheckMetrics(body);
   return {
     gateGrants: sum(body, 'connect_remediator_gate_grants_total', { connect_instance_id: instanceId }),
     gateQuotaErrors: sum(body, 'connect_remediator_gate_quota_errors_total', {

@@ -8,11 +8,10 @@
  * labels, all snake_case, and every metric the alert rules (ops/prometheus/) and the dashboard
  * (ops/grafana/) read must be one of those the two processes export.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { promtoolCheckMetrics } from '../../bench/storm/metrics-scrape';
 import { freePort } from '../../dev/temporal-dev-server';
 import type { ConnectFailureEvent } from '../../events/types';
 import { startSimulator, type RunningSimulator } from '../../simulator';
@@ -37,8 +36,6 @@ import { eventually } from '../helpers/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 jest.setTimeout(300_000);
-
-const execFileAsync = promisify(execFile);
 
 interface Scraped {
   /** Metric family → its `# TYPE`. */
@@ -76,15 +73,9 @@ async function scrape(url: string): Promise<Scraped> {
 
 /** `promtool check metrics` reads the exposition on stdin and prints one line per problem. */
 async function promtoolProblems(body: string): Promise<string> {
-  const child = execFileAsync('promtool', ['check', 'metrics']);
-  child.child.stdin!.end(body);
-  try {
-    const { stdout, stderr } = await child;
-    return `${stdout}${stderr}`.trim();
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout: string; stderr: string };
-    return `${stdout}${stderr}`.trim() || String(err);
-  }
+  const problems = await promtoolCheckMetrics(body);
+  if (!problems) throw new Error('promtool is not on PATH (bash scripts/install-promtool.sh)');
+  return problems.join('\n');
 }
 
 const stopProcess = async (p: CliProcess | undefined) => {
