@@ -54,6 +54,12 @@ const MAX_READ_DELAY_MS = 1_000;
 
 /** How long this process trusts that an instance's gate runs (a start is a no-op meanwhile). */
 const GATE_SEEN_TTL_MS = 1_000;
+/**
+ * How long a taken run may take to read news it has not read (an operator's decision) before the
+ * gate hands its turn back. Covers a worker that has just come back: the run's workflow task waits
+ * out its dead worker's sticky queue (10 s by the SDK's default) before any worker gets it.
+ */
+const NEWS_GRACE_MS = 15_000;
 
 /** The instance's one capacity setting (see policies/instance-capacity.ts), as a gate uses it. */
 export interface GateSettings {
@@ -108,7 +114,9 @@ export type AdmissionOutcome =
   /** The run's operator decided while it waited: nothing was re-issued. */
   | { kind: 'cancelled'; workflowId: string }
   /** The run was gone (ended, or its waiting task timed out and queued again). */
-  | { kind: 'gone'; workflowId: string };
+  | { kind: 'gone'; workflowId: string }
+  /** The run had news it did not read in the gate's grace (a decision, most often): it queues again. */
+  | { kind: 'handed-back'; workflowId: string };
 
 export interface CapacityGateContract extends WaitingRoomContract {
   workflowType: string;
@@ -280,9 +288,16 @@ export function createCapacityActivities(deps: CapacityDeps) {
      */
     async admitWaiter({ waiter }: { instanceId: string; waiter: TakenWaiter }): Promise<AdmissionOutcome> {
       const { workflowId } = waiter;
-      if (!(await room.stillWaiting(waiter))) {
+      const state = await room.waiterState(waiter, NEWS_GRACE_MS);
+      if (state === 'stopped') {
         return (await room.cancelled(waiter))
           ? { kind: 'cancelled', workflowId }
+          : { kind: 'gone', workflowId };
+      }
+      if (state === 'unread-news') {
+        // Its worker is down or far behind: the run reads its news before its turn comes again.
+        return (await room.handBack(waiter, gate.handBackFailureType))
+          ? { kind: 'handed-back', workflowId }
           : { kind: 'gone', workflowId };
       }
       const { event } = waiter.request;

@@ -32,6 +32,14 @@ export const SHORT_POLL_MS = 5_000;
 const LISTEN_POLL_MS = 10_000;
 /** Raw polls to the room at once. */
 const POLLS_AT_ONCE = 10;
+/** How often the gate looks again at a run that has news to read (see waiterState). */
+const NEWS_POLL_MS = 250;
+
+/**
+ * A taken run as the gate finds it: still waiting; stopped (ended, or its operator decided and it
+ * asked to cancel the wait); or with news it has not read in the grace the gate gave it.
+ */
+export type WaiterState = 'waiting' | 'stopped' | 'unread-news';
 
 /** What a waiting run leaves in the room: everything its re-issue needs. */
 export interface WaitingRequest {
@@ -153,8 +161,24 @@ export class WaitingRoom {
   /**
    * Whether the run still waits on this task: not when it ended, or when its operator decided
    * and it asked to cancel the wait. Read from the run's description: no action, no history.
+   *
+   * A run with a workflow task pending has news it has not read yet — an operator's decision,
+   * most often (nothing else reaches a run that waits). The gate lets it read that news for up to
+   * `graceMs` before deciding for it, so a decision sent before the run's turn came wins over the
+   * re-issue, even one sent while no worker ran; `unread-news` when the run has not read it by then.
    */
-  async stillWaiting(waiter: TakenWaiter): Promise<boolean> {
+  async waiterState(waiter: TakenWaiter, graceMs: number): Promise<WaiterState> {
+    const until = Date.now() + graceMs;
+    for (;;) {
+      const seen = await this.describeWaiter(waiter);
+      if (!seen.waiting) return 'stopped';
+      if (!seen.newsPending) return 'waiting';
+      if (Date.now() >= until) return 'unread-news';
+      await new Promise((resolve) => setTimeout(resolve, NEWS_POLL_MS));
+    }
+  }
+
+  private async describeWaiter(waiter: TakenWaiter): Promise<{ waiting: boolean; newsPending: boolean }> {
     try {
       const described = await this.service.describeWorkflowExecution({
         namespace: this.namespace,
@@ -164,13 +188,13 @@ export class WaitingRoom {
         described.workflowExecutionInfo?.status ===
         temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
       const pending = described.pendingActivities?.find((a) => a.activityId === waiter.activityId);
-      return (
+      const waiting =
         running &&
         pending !== undefined &&
-        pending.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-      );
+        pending.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
+      return { waiting, newsPending: !!described.pendingWorkflowTask };
     } catch {
-      return false;
+      return { waiting: false, newsPending: false };
     }
   }
 

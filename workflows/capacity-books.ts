@@ -13,7 +13,8 @@ import type { GateSettings } from '../activities/capacity';
 import type { GateStats } from './capacity-definitions';
 
 /** What an admitted re-issue came to, as the books count it. */
-export type SettledKind = 'created' | 'quota-exceeded' | 'transient' | 'failed' | 'cancelled' | 'gone';
+export type SettledKind =
+  'created' | 'quota-exceeded' | 'transient' | 'failed' | 'cancelled' | 'gone' | 'handed-back';
 
 /** Pacing burst: admissions may run this many seconds ahead of the grant rate. */
 const PACE_BURST_SECONDS = 2;
@@ -130,6 +131,7 @@ export function settled(books: GateBooks, kind: SettledKind, now: number): void 
       return;
     case 'cancelled':
     case 'gone':
+    case 'handed-back':
       stats.cancelled++;
       return;
   }

@@ -202,7 +202,11 @@ class CapacityGate {
       settled(this.books, kind, now);
       // The run queues again (quota or transient): the room is not empty any more.
       if (kind !== 'failed') this.roomEmpty = false;
-    } else settled(this.books, outcome.kind, now);
+    } else {
+      settled(this.books, outcome.kind, now);
+      // Handed back to read its news first: it queues again unless that news ended its wait.
+      if (outcome.kind === 'handed-back') this.roomEmpty = false;
+    }
     this.describe(this.modeNow());
   }
 

@@ -1,8 +1,9 @@
 /**
  * An operator's abandon and free capacity in the same moment: the abandon wins — no re-issue, no
  * task — and `runs signal` says what the run did. The worker is down while capacity frees and the
- * decision is sent, so both are there as the worker comes back: the gate's admission finds the run
- * asked to stop waiting, and makes no call for it.
+ * decision is sent, so both are there as the worker comes back, in whichever order its workflow
+ * tasks run: the gate's admission waits for the run to read the decision it has not read yet, finds
+ * it asked to stop waiting, and makes no call for it.
  */
 import fs from 'node:fs';
 import {
