@@ -65,7 +65,49 @@ export async function assertPortFree(host: string, port: number, what: string): 
   });
 }
 
+/**
+ * The ports the OS hands out to outgoing connections (Linux reads it from procfs; elsewhere the
+ * IANA range, which macOS and Windows use).
+ */
+function outgoingPortRange(): { low: number; high: number } {
+  try {
+    const [low, high] = fs
+      .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low && high) return { low, high };
+  } catch {
+    // not Linux
+  }
+  return { low: 49152, high: 65535 };
+}
+
+/** Lowest port freePort picks: above the well-known and most registered services' ports. */
+const LOWEST_PICKED_PORT = 10_000;
+
+function bindable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port free now for a process about to be started on it, picked below the range the OS hands
+ * out to outgoing connections: a port from that range (what listening on port 0 gives) can be
+ * taken by any connection opened before the process binds it — with SDK workers and clients
+ * opening connections all the time, a test saw EADDRINUSE that way. Falls back to port 0's pick
+ * when that range starts too low to leave room below it.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const { low } = outgoingPortRange();
+  const span = low - LOWEST_PICKED_PORT;
+  for (let tries = 0; span >= 1_000 && tries < 50; tries++) {
+    const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * span);
+    if (await bindable(host, port)) return port;
+  }
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
