@@ -17,6 +17,8 @@ export async function expectStormHistoriesReplay(client: Client, instances: Stor
     expect({ instance: instance.instanceId, ...figures }).toMatchObject({
       instance: instance.instanceId,
       gateWorkflowTaskFailures: 0,
+      // By cause: a failing run says which (a nondeterminism, a payload too large, a bug).
+      gateWorkflowTaskFailureCauses: {},
       gateMessagesReceived: 0,
       replayFailures: 0,
       replayFailureSamples: [],
