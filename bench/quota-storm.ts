@@ -38,7 +38,8 @@ export async function run(
 ): Promise<Record<string, unknown>> {
   const options = parseStormOptions(args);
   const gate = await runGatePath(options, log, progress);
-  if (!options.naive)
+  // The naive loop models quota waits: a throttle storm has nothing to compare it with.
+  if (!options.naive || options.throttled)
     return { events: options.events, quota: options.quota, ...scenarioOf(options), ...gate };
   const sim = await startSimulator({ port: 0, config: simulatorSettings(options) });
   // One attempt per call: the naive loop's own backoff is the retry being measured.

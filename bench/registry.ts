@@ -21,7 +21,7 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   },
   'quota-storm': {
     description:
-      'N quota failures at once on quota Q under API rate limits: capacity gate vs a naive per-run backoff loop (--events N, --quota Q, --lifetime ms | --bulk-free, --rate n, --share f, --source metrics|probe, --no-naive)',
+      'N quota failures at once on quota Q under API rate limits: capacity gate vs a naive per-run backoff loop (--events N, --quota Q, --lifetime ms | --bulk-free, --rate n, --share f, --source metrics|probe, --no-naive); --throttled: N throttles retried on backoff instead (what the retry path costs)',
     benchmark: quotaStorm,
   },
   'worker-start': {

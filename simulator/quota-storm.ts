@@ -71,6 +71,23 @@ export function quotaFailureEvent(instance: StormInstance, quota: number): Conne
   };
 }
 
+/** A CREATE_TASK that Connect's own StartTaskContact call failed on a throttle (retryable). */
+export function throttledFailureEvent(instance: StormInstance): ConnectFailureEvent {
+  const event = quotaFailureEvent(instance, 0);
+  event.detail = {
+    ...event.detail,
+    reasonCode: 'ThrottlingException',
+    error: 'Rate exceeded',
+    additionalInfo: JSON.stringify({
+      code: 'ThrottlingException',
+      statusCode: 429,
+      retryable: true,
+      retryDelay: 1,
+    }),
+  };
+  return event;
+}
+
 export function quotaFailureEvents(
   instance: StormInstance,
   count: number,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../dev/temporal-dev-server';
 import { SimulatorAdminClient } from '../../simulator';
-import { quotaFailureEvent } from '../../simulator/quota-storm';
+import { addStormInstance, quotaFailureEvent, throttledFailureEvent } from '../../simulator/quota-storm';
 import { mapConcurrent } from '../../ingress/map-concurrent';
 import { REMEDIATION_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { startBenchTemporal } from '../temporal';
@@ -206,7 +206,10 @@ export async function runGatePath(
     await admin.configure(simulatorSettings(options));
     const limits = await applyRateLimits(admin, options);
     const ideal = idealDrain(options, limits);
-    const instance = await fullInstance(product.simulatorEndpoint, admin, options.quota);
+    // Throttled: room for every re-issue, so the runs retry on their own and never meet the gate.
+    const instance = options.throttled
+      ? await addStormInstance(admin, Math.max(options.quota, options.events))
+      : await fullInstance(product.simulatorEndpoint, admin, options.quota);
     const policies = stormPolicies(instance, options);
     fs.writeFileSync(product.policiesFile, policies.yaml);
     await sleep(2_000); // the worker's file watcher picks the edit up
@@ -227,9 +230,13 @@ export async function runGatePath(
     let freer: BulkFreer | undefined;
     try {
       const before = await requestCounts(admin);
-      const events = Array.from({ length: options.events }, () => quotaFailureEvent(instance, options.quota));
+      const events = Array.from({ length: options.events }, () =>
+        options.throttled ? throttledFailureEvent(instance) : quotaFailureEvent(instance, options.quota),
+      );
       log(
-        `posting ${events.length} quota failures (quota ${options.quota}, ${options.source}, via ${options.via})`,
+        options.throttled
+          ? `posting ${events.length} throttled failures (retried on backoff, via ${options.via})`
+          : `posting ${events.length} quota failures (quota ${options.quota}, ${options.source}, via ${options.via})`,
       );
       const startedAt = Date.now();
       progress(`gate: posting ${events.length} events`);
@@ -237,7 +244,7 @@ export async function runGatePath(
 
       let drainFrom = startedAt;
       let queuing: { queuedBeforeFirstFree: number; queuingSeconds: number } | undefined;
-      if (options.bulkFree) {
+      if (options.bulkFree && !options.throttled) {
         const queued = await waitUntilWaiting(
           () => count(waitingQuery),
           options.events,
@@ -281,6 +288,7 @@ export async function runGatePath(
       progress('gate: reading and replaying histories');
       const histories = await readStormHistories(client, instance.instanceId, recovered, options.sample);
       return {
+        ...(options.throttled ? { failures: 'throttled' } : {}),
         via: options.via,
         ...(options.restartWorker ? { workerRestarts: restarts } : {}),
         ...(options.gateCache !== undefined ? { gateCache: options.gateCache } : {}),

@@ -17,6 +17,11 @@ export interface StormOptions {
   /** The engine's share of each rate limit (policy `apiRateLimits.share`). */
   share: number;
   bulkFree: boolean;
+  /**
+   * The N failures are throttles (retryable) on an instance with room for all of them: each run
+   * retries on its own backoff (the shipped `transient` policy) — the retry path, not the gate.
+   */
+  throttled: boolean;
   /** Bulk-free scenario: how long to wait for all runs to queue before the first bulk free (s). */
   queueTimeout: number;
   /** How the product runs: its processes started one by one, or the embedded stack (`dev`). */
@@ -76,6 +81,11 @@ export function parseStormOptions(args: string[]): StormOptions {
       '--bulk-free: longest wait for all N runs to queue at the gate before the first bulk free',
       positiveInt,
       600,
+    )
+    .option(
+      '--throttled',
+      'the N failures are ThrottlingException on an instance with free capacity (quota raised to N): the retry path, no gate and no naive loop',
+      false,
     )
     .option('--no-naive', 'skip the naive per-run backoff loop')
     .option(
