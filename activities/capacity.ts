@@ -27,7 +27,7 @@ import type { AppliedQuotaReader } from './applied-quota';
 import { callAws } from './aws-failures';
 import type { PolicySource } from './policy';
 import type { ReissueResult } from './reissue';
-import { actionOfRule, describeRuleDefinition, type RuleCache, type RuleDefinition } from './rules';
+import { actionOfRule, type RuleReader } from './rules';
 import { WaitingRoom, type TakenWaiter, type WaitingRoomContract } from './waiting-room';
 
 /**
@@ -131,7 +131,8 @@ export interface CapacityDeps {
   connect: ConnectClient;
   policies: PolicySource;
   quotas?: AppliedQuotaReader;
-  rules: RuleCache;
+  /** The rule's definition, read once a minute per rule in this process. */
+  rules: RuleReader;
   /** The re-issue itself (activities/reissue.ts), for the run it is done for. */
   startTask(
     request: TakenWaiter['request'],
@@ -203,29 +204,6 @@ export function createCapacityActivities(deps: CapacityDeps) {
       else settings.quotaFrom = 'fallback';
     }
     return settings;
-  }
-
-  /**
-   * The rule's definition, read once a minute per rule in this process. On the StartTaskContact
-   * queue, so a miss is a DescribeRule outside that operation's own queue: one per rule a minute.
-   */
-  const describing = new Map<string, Promise<RuleDefinition>>();
-  function ruleOf(instanceId: string, ruleId: string): Promise<RuleDefinition> {
-    const cached = deps.rules.get(instanceId, ruleId);
-    if (cached) return Promise.resolve(cached);
-    // A round admits dozens at once: they share one DescribeRule.
-    const key = `${instanceId}/${ruleId}`;
-    let pending = describing.get(key);
-    if (!pending) {
-      pending = describeRuleDefinition(deps.connect, { instanceId, ruleId })
-        .then((rule) => {
-          deps.rules.remember(rule);
-          return rule;
-        })
-        .finally(() => describing.delete(key));
-      describing.set(key, pending);
-    }
-    return pending;
   }
 
   /** Free slots by Connect's count, or by the gate's probe window when it cannot be read. */
@@ -303,7 +281,10 @@ export function createCapacityActivities(deps: CapacityDeps) {
       const { event } = waiter.request;
       let result: ReissueResult;
       try {
-        const rule = await ruleOf(instanceIdFromArn(event.detail.instanceArn) ?? '', event.detail.ruleId);
+        const rule = await deps.rules.read(
+          instanceIdFromArn(event.detail.instanceArn) ?? '',
+          event.detail.ruleId,
+        );
         const action = actionOfRule(rule, event.detail.actionType);
         result = await deps.startTask(waiter.request, workflowId, action.task);
       } catch (err) {

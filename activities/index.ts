@@ -18,7 +18,7 @@ import { createEscalationActivities, type HttpPost } from './escalation';
 import { createIncidentActivities, type IncidentContract } from './incident';
 import { createPolicyActivities, type PolicySource } from './policy';
 import { createReissueActivities } from './reissue';
-import { describeRuleDefinition, RuleCache, type RuleDefinition } from './rules';
+import { describeRuleDefinition, RuleCache, RuleReader, type RuleDefinition } from './rules';
 
 export interface ActivityDeps {
   connect: ConnectClient;
@@ -52,7 +52,8 @@ export function createActivities(deps: ActivityDeps) {
   const quotas = deps.cloudWatch
     ? new AppliedQuotaReader(deps.cloudWatch, { warn: (m, a) => log.warn(m, a) })
     : undefined;
-  const reissue = createReissueActivities(deps);
+  const ruleReader = new RuleReader(deps.connect, rules);
+  const reissue = createReissueActivities(deps, ruleReader);
   return {
     ...createPolicyActivities(deps.policies, quotas),
     ...reissue.activities,
@@ -61,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
       connect: deps.connect,
       policies: deps.policies,
       ...(quotas ? { quotas } : {}),
-      rules,
+      rules: ruleReader,
       startTask: reissue.startTaskFor,
       temporal: deps.temporal,
     }),
@@ -102,7 +103,8 @@ export { createWebhookHttp, DestinationRefused } from './webhook-http';
  * (`notifyChannel` serves two: the workflow routes an eventbridge channel to PutEvents and a
  * connect-task channel to StartTaskContact; the capacity gate's re-issues are StartTaskContact
  * calls, its admission rounds GetCurrentMetricData calls — their rare ListQueues and DescribeRule
- * calls ride along, at most one per instance or rule every few minutes per worker process).
+ * calls ride along, at most one per instance or rule every few minutes per worker process; so do
+ * the re-issues' own DescribeRule calls when a rule is not fresh in the process, RuleReader).
  */
 export const RATE_LIMITED_ACTIVITIES: Partial<Record<AwsOperation, (keyof RemediationActivities)[]>> = {
   StartTaskContact: ['startTaskContact', 'notifyChannel', 'admitWaiter'],

@@ -5,9 +5,10 @@
  * id: an activity retry, a crashed worker or a later attempt can never create a second task for
  * the same failure (Connect keeps tokens for 7 days).
  *
- * `startTaskContact` and `putReissuedEvent` make exactly one AWS call each and run on their
- * operation's rate-limited task queue; the workflow hands them the rule's definition (read once per
- * rule while fresh, see rules.ts). The capacity gate makes a waiting run's call (`startTaskFor`).
+ * `startTaskContact` and `putReissuedEvent` run on their operation's rate-limited task queue and
+ * make one call of it each; the rule's action they read themselves (this process's cache, fresh
+ * for a minute: a DescribeRule rides along on a miss), unless the workflow hands it in (an
+ * operator's retry reads the rule anew). The capacity gate makes a waiting run's call (`startTaskFor`).
  */
 import {
   StartTaskContactCommand,
@@ -25,7 +26,7 @@ import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
 import type { ReissueOverrides } from '../policies/types';
 import { callAws, entryFailure } from './aws-failures';
-import type { RuleActionDefinition } from './rules';
+import { actionOfRule, type RuleActionDefinition, type RuleReader } from './rules';
 import { holdsVariableInjection, renderTemplate } from './templates';
 
 export interface ReissueInput {
@@ -40,9 +41,13 @@ export interface ReissueResult {
   notes: string[];
 }
 
-/** A re-issue with the rule's action already read (the rate-budgeted path). */
+/**
+ * A re-issue, with the rule's action when the workflow has just read it (an operator's retry reads
+ * the rule anew); without, the activity reads it itself (RuleReader: this process's cache, a
+ * DescribeRule on a miss) — no step of the run's own for the rule, the common case.
+ */
 export interface ReissueWithRuleInput extends ReissueInput {
-  action: RuleActionDefinition;
+  action?: RuleActionDefinition;
   ruleName?: string;
 }
 
@@ -148,7 +153,18 @@ export function reissuedEventEntry(
   };
 }
 
-export function createReissueActivities(deps: ReissueDeps) {
+export function createReissueActivities(deps: ReissueDeps, rules: RuleReader) {
+  /** The action to re-issue and its rule's name: as handed in, else read from the rule. */
+  async function actionFor(
+    input: ReissueWithRuleInput,
+  ): Promise<{ action: RuleActionDefinition; ruleName?: string }> {
+    if (input.action)
+      return { action: input.action, ...(input.ruleName ? { ruleName: input.ruleName } : {}) };
+    const { instanceArn, ruleId, actionType } = input.event.detail;
+    const rule = await rules.read(instanceIdFromArn(instanceArn) ?? '', ruleId);
+    return { action: actionOfRule(rule, actionType), ...(rule.ruleName ? { ruleName: rule.ruleName } : {}) };
+  }
+
   const runUrlOfCaller = () => deps.runUrl(Context.current().info.workflowExecution?.workflowId ?? '');
 
   /** The StartTaskContact call of a re-issue, linked to the run it is done for. */
@@ -191,14 +207,14 @@ export function createReissueActivities(deps: ReissueDeps) {
     activities: {
       /** One StartTaskContact call (StartTaskContact task queue). */
       async startTaskContact(input: ReissueWithRuleInput): Promise<ReissueResult> {
-        return startTask(input, input.action.task, runUrlOfCaller());
+        const { action } = await actionFor(input);
+        return startTask(input, action.task, runUrlOfCaller());
       },
 
       /** One PutEvents call (PutEvents task queue). */
       async putReissuedEvent(input: ReissueWithRuleInput): Promise<ReissueResult> {
-        return putEvent(
-          reissuedEventEntry(input, { ruleName: input.ruleName, eventName: input.action.eventName }),
-        );
+        const { action, ruleName } = await actionFor(input);
+        return putEvent(reissuedEventEntry(input, { ruleName, eventName: action.eventName }));
       },
     },
   };

@@ -163,3 +163,36 @@ export class RuleCache {
     this.rules.set(`${rule.instanceId}/${rule.ruleId}`, rule);
   }
 }
+
+/**
+ * The rule's definition as an activity reads it for itself: this process's cache while fresh,
+ * else one DescribeRule shared by every caller that misses at once (a storm re-issues for a
+ * handful of rules; dozens miss together). Made from the activity of the operation it serves —
+ * StartTaskContact, PutEvents — so a miss is a DescribeRule outside DescribeRule's own queue:
+ * at most one per rule a minute per worker process.
+ */
+export class RuleReader {
+  private readonly describing = new Map<string, Promise<RuleDefinition>>();
+
+  constructor(
+    private readonly connect: ConnectClient,
+    private readonly cache: RuleCache,
+  ) {}
+
+  read(instanceId: string, ruleId: string): Promise<RuleDefinition> {
+    const cached = this.cache.get(instanceId, ruleId);
+    if (cached) return Promise.resolve(cached);
+    const key = `${instanceId}/${ruleId}`;
+    let pending = this.describing.get(key);
+    if (!pending) {
+      pending = describeRuleDefinition(this.connect, { instanceId, ruleId })
+        .then((rule) => {
+          this.cache.remember(rule);
+          return rule;
+        })
+        .finally(() => this.describing.delete(key));
+      this.describing.set(key, pending);
+    }
+    return pending;
+  }
+}

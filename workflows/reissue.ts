@@ -1,7 +1,7 @@
 /**
- * One re-issue of the failed action, recorded: the rule's definition (read once per rule while
- * fresh), the AWS call on its rate-limited queue (StartTaskContact or PutEvents, by action type),
- * and the attempt record that the run's status query, memo and result carry.
+ * One re-issue of the failed action, recorded: the AWS call on its rate-limited queue
+ * (StartTaskContact or PutEvents, by action type; the activity reads the rule's action), and the
+ * attempt record that the run's status query, memo and result carry.
  *
  * Waiting for task capacity, the call is made by the instance's gate instead: the run leaves its
  * request in the waiting room (`atGate`) and the gate answers it with the same result or failure
@@ -18,7 +18,7 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ReissueResult } from '../activities/reissue';
+import type { ReissueResult, ReissueWithRuleInput } from '../activities/reissue';
 import type { WaitingRequest } from '../activities/waiting-room';
 import { instanceIdFromArn } from '../events/arn';
 import type { ConnectFailureEvent } from '../events/types';
@@ -176,7 +176,11 @@ export class Reissuer {
     return record;
   }
 
-  /** The rule from cache (or DescribeRule), then StartTaskContact / PutEvents on its own queue. */
+  /**
+   * StartTaskContact / PutEvents on its own queue. The activity reads the rule's action itself
+   * (its process's cache, fresh for a minute): no step of the run's own for it. An operator's
+   * retry reads the rule anew first (DescribeRule, on its queue): the person may have just fixed it.
+   */
   private async call(
     overrides: ReissueOverrides,
     attempt: number,
@@ -186,17 +190,18 @@ export class Reissuer {
     const { actionType, ruleId } = this.event.detail;
     const createsTask = actionType === 'CREATE_TASK';
     const summary = `Re-issue ${createsTask ? 'StartTaskContact' : 'PutEvents'}, attempt ${attempt}${trigger === 'operator' ? ' (operator retry)' : ''}`;
-    const instanceId = instanceIdFromArn(this.event.detail.instanceArn) ?? '';
-    const rule = await ruleDefinition({ instanceId, ruleId }, { fresh: freshRule });
-    const withRule = {
-      event: this.event,
-      overrides,
-      attempt,
-      action: ruleAction(rule, actionType),
-      ...(rule.ruleName ? { ruleName: rule.ruleName } : {}),
-    };
+    let input: ReissueWithRuleInput = { event: this.event, overrides, attempt };
+    if (freshRule) {
+      const instanceId = instanceIdFromArn(this.event.detail.instanceArn) ?? '';
+      const rule = await ruleDefinition({ instanceId, ruleId }, { fresh: true });
+      input = {
+        ...input,
+        action: ruleAction(rule, actionType),
+        ...(rule.ruleName ? { ruleName: rule.ruleName } : {}),
+      };
+    }
     return createsTask
-      ? awsActivities.startTaskContact.executeWithOptions(onQueueOf('StartTaskContact', summary), [withRule])
-      : awsActivities.putReissuedEvent.executeWithOptions(onQueueOf('PutEvents', summary), [withRule]);
+      ? awsActivities.startTaskContact.executeWithOptions(onQueueOf('StartTaskContact', summary), [input])
+      : awsActivities.putReissuedEvent.executeWithOptions(onQueueOf('PutEvents', summary), [input]);
   }
 }

@@ -3,7 +3,7 @@
  * second task — the backoff is a durable timer and StartTaskContact carries a ClientToken.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { actionOfRule, describeRuleDefinition } from '../../activities/rules';
+import { actionOfRule, describeRuleDefinition, RuleCache, RuleReader } from '../../activities/rules';
 import { createReissueActivities, type ReissueResult } from '../../activities/reissue';
 import { SEED } from '../../simulator';
 import { createAwsClients } from '../../worker/aws-clients';
@@ -41,13 +41,12 @@ test('the worker shut down during a backoff (SIGKILL: hard-crash.test.ts): a new
   expect(await handle.query(statusQuery)).toMatchObject({ phase: 'recovered' });
 }, 60_000);
 
-test('re-issuing the same event twice (an activity retry) returns the same task', async () => {
+test('re-issuing the same event twice (an activity retry), with the rule handed in or read, returns the same task', async () => {
   const { connect, eventBridge } = createAwsClients(stack.config.aws);
-  const { startTaskContact } = createReissueActivities({
-    connect,
-    eventBridge,
-    runUrl: (id) => `http://ui/${id}`,
-  }).activities;
+  const { startTaskContact } = createReissueActivities(
+    { connect, eventBridge, runUrl: (id) => `http://ui/${id}` },
+    new RuleReader(connect, new RuleCache()),
+  ).activities;
   const event = failureEvent({ ruleId: SEED.rules.followUpTask, reasonCode: 'ThrottlingException' });
   const rule = await describeRuleDefinition(connect, {
     instanceId: SEED.instanceId,
@@ -56,7 +55,8 @@ test('re-issuing the same event twice (an activity retry) returns the same task'
   const action = actionOfRule(rule, 'CREATE_TASK');
   const env = new MockActivityEnvironment();
   const first: ReissueResult = await env.run(startTaskContact, { event, overrides: {}, attempt: 1, action });
-  const second: ReissueResult = await env.run(startTaskContact, { event, overrides: {}, attempt: 2, action });
+  // The second without the action: the activity reads the rule itself, and the task is the same.
+  const second: ReissueResult = await env.run(startTaskContact, { event, overrides: {}, attempt: 2 });
   expect(second.resultId).toBe(first.resultId);
   const { tasks } = await stack.simulator.admin.state({ instanceId: SEED.instanceId });
   expect(tasks.filter((t) => t.request.Attributes?.remediatedEventId === event.id)).toHaveLength(1);
