@@ -37,6 +37,16 @@ export const AWAIT_TASK_CAPACITY = 'awaitTaskCapacity';
  */
 export const NO_TASK_CAPACITY_YET = 'NoTaskCapacityYet';
 
+/**
+ * Re-issues out at once, at most. Each one that ends while a workflow task of the gate runs is two
+ * buffered events (activity started, completed), and Temporal force-closes a workflow task once
+ * more than 100 events are buffered (`history.maximumBufferedEventsBatch`; the task fails with
+ * FORCE_CLOSE_COMMAND and runs again). 45 keeps every admission out, a round's read and a timer
+ * under that limit however slow the worker is; at Connect's usual latency it is far above any
+ * StartTaskContact budget, so it does not slow a drain.
+ */
+export const GATE_MAX_IN_FLIGHT = 45;
+
 export interface GateStats {
   admitted: number;
   created: number;

@@ -42,15 +42,18 @@ import {
   settled,
   type GateBooks,
 } from './capacity-books';
-import { capacityGateStatusQuery, type CapacityGateStatus, type GateMode } from './capacity-definitions';
+import {
+  capacityGateStatusQuery,
+  GATE_MAX_IN_FLIGHT,
+  type CapacityGateStatus,
+  type GateMode,
+} from './capacity-definitions';
 import { classifyReissueFailure } from './failures';
 
 const { admissionRound, admitWaiter } = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '1m',
 });
 
-/** Admissions one round takes at most. */
-const ROUND_BATCH = 50;
 /** Reads every this often while capacity comes and goes… */
 const POLL_INTERVAL_MS = 500;
 /** …backing off to this once the quota has stayed full FULL_BEFORE_BACKOFF_MS. */
@@ -128,6 +131,10 @@ class CapacityGate {
   async run(): Promise<never> {
     for (;;) {
       if (this.dueForContinueAsNew()) return this.handOver();
+      if (this.inFlight.size >= GATE_MAX_IN_FLIGHT) {
+        await condition(() => this.inFlight.size < GATE_MAX_IN_FLIGHT);
+        continue;
+      }
       if (this.roomEmpty && this.inFlight.size > 0) {
         // Admissions out may send runs back to the room (a refusal): listen once they are in.
         await condition(() => this.inFlight.size === 0);
@@ -141,7 +148,7 @@ class CapacityGate {
   }
 
   private async round(listen: boolean, notBefore: number | undefined): Promise<void> {
-    const maxTake = Math.min(ROUND_BATCH, paceAllows(this.books, Date.now()));
+    const maxTake = Math.min(GATE_MAX_IN_FLIGHT - this.inFlight.size, paceAllows(this.books, Date.now()));
     this.describe(listen ? 'listening' : 'admitting');
     const round = await admissionRound.executeWithOptions(
       onQueueOf(

@@ -21,6 +21,7 @@ import {
   capacityGateWorkflowId,
   type RemediationResult,
 } from '../../workflows/definitions';
+import { GATE_MAX_IN_FLIGHT } from '../../workflows/capacity-definitions';
 import {
   capacityPolicy,
   startRemediationStack,
@@ -110,9 +111,24 @@ test('thousands waiting: the gate drains the room across hand-overs carrying a f
   expect((await gateOf(bulk).query(capacityGateStatusQuery)).stats.created).toBe(0);
 
   // A policy edit raises the quota: the gate reads it at its next round and drains the room.
+  // Re-issues out at once stay under the cap that keeps the gate's buffered events below
+  // Temporal's force-close limit, and the drain reaches it (the cap is what paces it here).
+  let maxInFlight = 0;
+  const sampling = setInterval(() => {
+    void gateOf(bulk)
+      .query(capacityGateStatusQuery)
+      .then((s) => (maxInFlight = Math.max(maxInFlight, s.inFlight)))
+      .catch(() => undefined);
+  }, 50);
   fs.writeFileSync(stack.policiesFile, policies(1_000_000));
   expect(await stack.worker.policies.reload()).toMatchObject({ status: 'applied' });
-  const answered = (await Promise.all(waiters.map((w) => w.result() as Promise<string[]>))).flat();
+  const answered = (
+    await Promise.all(waiters.map((w) => w.result() as Promise<string[]>)).finally(() =>
+      clearInterval(sampling),
+    )
+  ).flat();
+  expect(maxInFlight).toBeLessThanOrEqual(GATE_MAX_IN_FLIGHT);
+  expect(maxInFlight).toBeGreaterThan(GATE_MAX_IN_FLIGHT / 2);
   expect(answered).toHaveLength(N);
   expect(new Set(answered).size).toBe(N);
   const reissued = await reissuedEventIds(bulk);
@@ -136,7 +152,9 @@ test('thousands waiting: the gate drains the room across hand-overs carrying a f
         messages++;
     }
   }
-  console.log(`${N} waiters: ${runs.length} gate runs, largest carried input ${largestCarried} B`);
+  console.log(
+    `${N} waiters: ${runs.length} gate runs, largest carried input ${largestCarried} B, at most ${maxInFlight} re-issues out`,
+  );
   expect(runs.length).toBeGreaterThan(3); // it continued as new, many times
   expect(largestCarried).toBeLessThan(2_000);
   expect(failedTasks).toEqual({}); // by cause, so a failure says which
