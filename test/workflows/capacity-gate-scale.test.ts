@@ -70,6 +70,23 @@ async function runsOf(workflowId: string) {
   return runs;
 }
 
+/** Samples the re-issues a gate has out until stopped; `max` is the most seen at once. */
+function sampleInFlight(instance: StormInstance, everyMs: number) {
+  let max = 0;
+  const timer = setInterval(() => {
+    void gateOf(instance)
+      .query(capacityGateStatusQuery)
+      .then((s) => (max = Math.max(max, s.inFlight)))
+      .catch(() => undefined);
+  }, everyMs);
+  return {
+    stop: () => clearInterval(timer),
+    get max() {
+      return max;
+    },
+  };
+}
+
 const reissuedEventIds = async (instance: StormInstance) =>
   (await stack.simulator.admin.state({ instanceId: instance.instanceId })).tasks
     .map((t) => t.request.Attributes?.remediatedEventId)
@@ -113,22 +130,14 @@ test('thousands waiting: the gate drains the room across hand-overs carrying a f
   // A policy edit raises the quota: the gate reads it at its next round and drains the room.
   // Re-issues out at once stay under the cap that keeps the gate's buffered events below
   // Temporal's force-close limit, and the drain reaches it (the cap is what paces it here).
-  let maxInFlight = 0;
-  const sampling = setInterval(() => {
-    void gateOf(bulk)
-      .query(capacityGateStatusQuery)
-      .then((s) => (maxInFlight = Math.max(maxInFlight, s.inFlight)))
-      .catch(() => undefined);
-  }, 50);
+  const inFlight = sampleInFlight(bulk, 50);
   fs.writeFileSync(stack.policiesFile, policies(1_000_000));
   expect(await stack.worker.policies.reload()).toMatchObject({ status: 'applied' });
   const answered = (
-    await Promise.all(waiters.map((w) => w.result() as Promise<string[]>)).finally(() =>
-      clearInterval(sampling),
-    )
+    await Promise.all(waiters.map((w) => w.result() as Promise<string[]>)).finally(() => inFlight.stop())
   ).flat();
-  expect(maxInFlight).toBeLessThanOrEqual(GATE_MAX_IN_FLIGHT);
-  expect(maxInFlight).toBeGreaterThan(GATE_MAX_IN_FLIGHT / 2);
+  expect(inFlight.max).toBeLessThanOrEqual(GATE_MAX_IN_FLIGHT);
+  expect(inFlight.max).toBeGreaterThan(GATE_MAX_IN_FLIGHT / 2);
   expect(answered).toHaveLength(N);
   expect(new Set(answered).size).toBe(N);
   const reissued = await reissuedEventIds(bulk);
@@ -153,7 +162,7 @@ test('thousands waiting: the gate drains the room across hand-overs carrying a f
     }
   }
   console.log(
-    `${N} waiters: ${runs.length} gate runs, largest carried input ${largestCarried} B, at most ${maxInFlight} re-issues out`,
+    `${N} waiters: ${runs.length} gate runs, largest carried input ${largestCarried} B, at most ${inFlight.max} re-issues out`,
   );
   expect(runs.length).toBeGreaterThan(3); // it continued as new, many times
   expect(largestCarried).toBeLessThan(2_000);
@@ -210,23 +219,17 @@ test('re-issues that take long count as out for as long as they take: never more
   }, 1_000);
   const events = quotaFailureEvents(slow, 6, Q);
   const handles: WorkflowHandle[] = await Promise.all(events.map((event) => stack.start(event)));
-  let maxInFlight = 0;
-  const sampling = setInterval(() => {
-    void gateOf(slow)
-      .query(capacityGateStatusQuery)
-      .then((s) => (maxInFlight = Math.max(maxInFlight, s.inFlight)))
-      .catch(() => undefined);
-  }, 100);
+  const inFlight = sampleInFlight(slow, 100);
   try {
     const results = (await Promise.all(handles.map((h) => h.result()))) as RemediationResult[];
     expect(results.map((r) => r.outcome)).toEqual(events.map(() => 'recovered'));
   } finally {
-    clearInterval(sampling);
+    inFlight.stop();
     clearInterval(agents);
     await stack.simulator.admin.clearFaults();
   }
-  expect(maxInFlight).toBeGreaterThan(0);
-  expect(maxInFlight).toBeLessThanOrEqual(Q);
+  expect(inFlight.max).toBeGreaterThan(0);
+  expect(inFlight.max).toBeLessThanOrEqual(Q);
   expect((await stack.simulator.admin.instance(slow.instanceId)).peakOpenTasks).toBeLessThanOrEqual(Q);
   expect((await gateOf(slow).query(capacityGateStatusQuery)).stats.quotaErrors).toBe(0);
 }, 120_000);
