@@ -35,12 +35,13 @@ export function awsOperation(
   return async (request, reply) => {
     const startedAt = performance.now();
     const arrivedAtMs = state.now();
+    const answered = state.requestLog.arrived(operation);
     // Throttling happens in front of the service: a throttled call consumes no injected fault.
     const admitted = state.rateLimits.tryTake(operation, arrivedAtMs);
     const delayMs = state.faults.latencyFor(operation);
-    if (delayMs > 0) await sleep(delayMs);
     let failedEntries: number | undefined;
     try {
+      if (delayMs > 0) await sleep(delayMs);
       if (!admitted) throw rateExceeded(service);
       state.expireTasks();
       const fault = state.faults.takeCallFault(operation);
@@ -50,6 +51,8 @@ export function awsOperation(
       sendAwsResult(reply, service, result);
     } catch (err) {
       sendAwsError(reply, asAwsError(service, err, log));
+    } finally {
+      answered();
     }
     recordCall(state, reply, { operation, startedAt, atMs: arrivedAtMs, failedEntries, log });
     return reply;

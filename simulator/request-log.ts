@@ -5,6 +5,8 @@ import type { OperationCounts, RequestLogEntry, RequestsInSecond, SimulatedOpera
 export class RequestLog {
   private readonly entries: RingBuffer<RequestLogEntry>;
   private readonly counts = new Map<string, OperationCounts>();
+  /** Calls that arrived and are not answered yet (held by injected latency, say), per operation. */
+  private readonly unanswered = new Map<string, number>();
   private seq = 0;
 
   constructor(capacity: number) {
@@ -24,6 +26,27 @@ export class RequestLog {
       counts.errors[entry.error] = (counts.errors[entry.error] ?? 0) + 1;
     }
     return logged;
+  }
+
+  /**
+   * A call arrived; the returned function marks it answered. Tests use the count to act while a
+   * call is at "AWS" (a crash test kills the caller then), not merely started by the caller.
+   */
+  arrived(operation: string): () => void {
+    this.unanswered.set(operation, (this.unanswered.get(operation) ?? 0) + 1);
+    let answered = false;
+    return () => {
+      if (answered) return;
+      answered = true;
+      const left = (this.unanswered.get(operation) ?? 1) - 1;
+      if (left > 0) this.unanswered.set(operation, left);
+      else this.unanswered.delete(operation);
+    };
+  }
+
+  /** Unanswered calls per operation; operations with none are left out. */
+  inProgress(): Record<string, number> {
+    return Object.fromEntries(this.unanswered);
   }
 
   newest(count?: number): RequestLogEntry[] {
@@ -58,6 +81,7 @@ export class RequestLog {
   }
 
   clear(): void {
+    // Unanswered calls stay counted: they are still in progress and will mark themselves answered.
     this.entries.clear();
     this.counts.clear();
     this.seq = 0;

@@ -99,6 +99,7 @@ export class SimulatorState {
       tasks: tasks.map(toTaskView),
       events: this.events.all(),
       requestCounts: this.requestLog.countsByOperation(),
+      requestsInProgress: this.requestLog.inProgress(),
       requestLog: this.requestLog.newest(query.log),
     };
   }

@@ -280,6 +280,8 @@ export interface SimulatorStateSnapshot {
   tasks: SimulatedTask[];
   events: Record<string, StoredEvent[]>;
   requestCounts: Record<string, OperationCounts>;
+  /** Calls that arrived and are not answered yet, per operation (none: left out). */
+  requestsInProgress: Record<string, number>;
   requestLog: RequestLogEntry[];
 }
 

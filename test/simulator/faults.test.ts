@@ -11,10 +11,21 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-connect';
 import { SEED } from '../../simulator';
+import { eventually } from '../helpers/wait';
 import { expectSdkError, sdkClients, useSimulator } from './helpers';
 
 const ctx = useSimulator();
 const { startTask } = ctx;
+
+const startTaskWith = (abortSignal: AbortSignal) =>
+  ctx.aws.connect.send(
+    new StartTaskContactCommand({
+      InstanceId: SEED.instanceId,
+      Name: 'Held by latency',
+      ContactFlowId: SEED.contactFlows.taskTriage,
+    }),
+    { abortSignal },
+  );
 
 const describeRule = (client = ctx.aws.connect) =>
   client.send(new DescribeRuleCommand({ InstanceId: SEED.instanceId, RuleId: SEED.rules.followUpTask }));
@@ -68,6 +79,27 @@ test('added latency delays the answer of that operation only', async () => {
   started = performance.now();
   await startTask();
   expect(performance.now() - started).toBeLessThan(150);
+});
+
+test('a call held by latency counts as in progress until it is answered, even if the caller is gone', async () => {
+  await ctx.sim.admin.injectFaults({ latencyMs: { StartTaskContact: 400 } });
+  const abort = new AbortController();
+  const call = startTaskWith(abort.signal);
+  await eventually(
+    async () => (await ctx.sim.admin.state({ tasks: 'none' })).requestsInProgress.StartTaskContact === 1,
+    'the call to arrive',
+    5_000,
+  );
+  abort.abort(); // the caller dies; AWS still answers (and creates the task)
+  await expect(call).rejects.toThrow();
+  await eventually(
+    async () => (await ctx.sim.admin.state({ tasks: 'none' })).requestCounts.StartTaskContact?.total === 1,
+    'the call to be answered',
+    5_000,
+  );
+  const state = await ctx.sim.admin.state();
+  expect(state.requestsInProgress).toEqual({});
+  expect(state.tasks).toHaveLength(1);
 });
 
 describe('what the SDK’s default retry strategy (3 attempts) does with each error', () => {

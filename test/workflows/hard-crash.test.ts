@@ -72,6 +72,12 @@ async function inFlight(
   return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === STARTED);
 }
 
+/** True while the simulator holds a StartTaskContact it has not answered (the injected latency). */
+async function startTaskContactAtAws(): Promise<boolean> {
+  const { requestsInProgress } = await stack.simulator.admin.state({ tasks: 'none', log: 0 });
+  return (requestsInProgress.StartTaskContact ?? 0) > 0;
+}
+
 async function tasksFor(instanceId: string, eventIds: string[]): Promise<number[]> {
   const { tasks } = await stack.simulator.admin.state({ instanceId });
   return eventIds.map((id) => tasks.filter((t) => t.request.Attributes?.remediatedEventId === id).length);
@@ -87,6 +93,8 @@ test('SIGKILL during a retry, StartTaskContact in flight: a new worker finishes 
   });
   const handle = await stack.start(event);
   await eventually(() => inFlight(handle, 'startTaskContact'), 'the re-issue to be in flight', 60_000);
+  // Started in Temporal is not yet at AWS (the activity reads the rule first): kill once AWS has it.
+  await eventually(() => startTaskContactAtAws(), 'StartTaskContact to reach AWS', 30_000);
   await killHard(worker);
 
   // AWS answers the dead worker: the task exists, the run does not know (its activity is pending).
@@ -137,6 +145,7 @@ test('SIGKILL while the gate re-issues for waiting runs: one task per event, and
       'a run taken by the gate, its re-issue in flight',
       60_000,
     );
+    await eventually(() => startTaskContactAtAws(), 'a re-issue to reach AWS', 30_000);
     await killHard(worker);
     // That run is gone for good (an operator terminated it while the worker was down): the
     // re-issue the gate retries must see it and make no second call for it.
