@@ -25,7 +25,7 @@ import { ENGINE_METRICS } from '../../workflows/metric-catalogue';
 import { testEnv } from '../helpers/env';
 import { spawnCli, type CliProcess } from '../helpers/processes';
 import { capacityPolicy, scenarioPolicy, testSpeedPolicies } from '../helpers/remediation-stack';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import {
   dashboardExpressions,
   metricNamesIn,
@@ -36,6 +36,9 @@ import { eventually } from '../helpers/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 jest.setTimeout(300_000);
+
+/** The SDK's counter of failed workflow tasks, which the workflow-task alerts read. */
+const FAILED_WORKFLOW_TASKS = 'temporal_workflow_task_execution_failed_total';
 
 interface Scraped {
   /** Metric family → its `# TYPE`. */
@@ -94,6 +97,8 @@ describe('the worker and the ingress, scraped after every metric-recording path 
   let ingress: CliProcess | undefined;
   let workerUrl: string;
   let ingressUrl: string;
+  let taskQueue: string;
+  let temporal: TestTemporal;
 
   beforeAll(async () => {
     simulator = await startSimulator({ port: 0, config: { rateLimits: 'off' } });
@@ -124,7 +129,8 @@ describe('the worker and the ingress, scraped after every metric-recording path 
         ],
       }),
     );
-    const taskQueue = uniqueTaskQueue('live-metrics');
+    temporal = await connectTestTemporal();
+    taskQueue = uniqueTaskQueue('live-metrics');
     const env = {
       TEMPORAL_ADDRESS: testEnv('address'),
       TEMPORAL_NAMESPACE: testEnv('namespace'),
@@ -147,6 +153,7 @@ describe('the worker and the ingress, scraped after every metric-recording path 
   afterAll(async () => {
     await stopProcess(ingress);
     await stopProcess(worker);
+    await temporal?.close();
     await gone?.close();
     await simulator?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -180,6 +187,13 @@ describe('the worker and the ingress, scraped after every metric-recording path 
       scenarioEvent(metered, 'gone', 'ResourceNotFoundException'),
       scenarioEvent(probed, 'incident', 'ResourceNotFoundException'),
     ];
+    // A workflow task that fails (a type no worker has): the SDK's failed-task counter the
+    // workflow-task alerts read exists only once a task has failed.
+    const failing = await temporal.client.workflow.start('noSuchWorkflowType', {
+      taskQueue,
+      workflowId: `live-metrics-failing-${taskQueue}`,
+      args: [],
+    });
     const accepted = await post(JSON.stringify(events));
     expect(accepted.status).toBe(202);
     expect((await post(JSON.stringify(events[0]))).status).toBeLessThan(300); // a redelivery
@@ -194,19 +208,30 @@ describe('the worker and the ingress, scraped after every metric-recording path 
       worked = await eventually(
         async () => {
           const scraped = await scrape(workerUrl);
-          const missing = Object.keys(ENGINE_METRICS).filter((name) => !scraped.types.has(name));
+          const missing = [...Object.keys(ENGINE_METRICS), FAILED_WORKFLOW_TASKS].filter(
+            (name) => !scraped.types.has(name),
+          );
           return missing.length === 0 ? scraped : undefined;
         },
         'every engine metric on the worker endpoint',
         240_000,
       ).catch(async (err: Error) => {
         const scraped = await scrape(workerUrl);
-        const missing = Object.keys(ENGINE_METRICS).filter((name) => !scraped.types.has(name));
+        const missing = [...Object.keys(ENGINE_METRICS), FAILED_WORKFLOW_TASKS].filter(
+          (name) => !scraped.types.has(name),
+        );
         throw new Error(`${err.message}; still missing: ${missing.join(', ')}`);
       });
     } finally {
       clearInterval(freeing);
+      await failing.terminate('the live-metrics test needed one failed workflow task').catch(() => undefined);
     }
+    expect(worked.labels.get(FAILED_WORKFLOW_TASKS)).toEqual(
+      new Set(['namespace', 'service_name', 'task_queue', 'workflow_type', 'failure_reason']),
+    );
+    expect(worked.body).toMatch(
+      new RegExp(`${FAILED_WORKFLOW_TASKS}\\{[^}]*workflow_type="noSuchWorkflowType"[^}]*\\} [1-9]`),
+    );
 
     for (const [name, spec] of Object.entries(ENGINE_METRICS)) {
       expect({ name, type: worked.types.get(name) }).toEqual({ name, type: spec.type });

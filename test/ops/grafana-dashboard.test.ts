@@ -38,6 +38,7 @@ const TEMPORAL_SDK_METRICS: Record<string, 'counter' | 'gauge' | 'histogram'> = 
   temporal_sticky_cache_hit_total: 'counter',
   temporal_worker_start_total: 'counter',
   temporal_workflow_task_queue_poll_succeed_total: 'counter',
+  temporal_workflow_task_execution_failed_total: 'counter',
   temporal_activity_execution_latency: 'histogram',
   temporal_activity_schedule_to_start_latency: 'histogram',
   temporal_activity_succeed_endtoend_latency: 'histogram',

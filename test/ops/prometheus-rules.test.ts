@@ -164,6 +164,8 @@ describe('every alert', () => {
         'ConnectRemediatorIngress5xx',
         'ConnectRemediatorWorkerDown',
         'ConnectRemediatorNoWorkflowPollers',
+        'ConnectRemediatorWorkflowNondeterminism',
+        'ConnectRemediatorWorkflowTaskFailing',
         'ConnectRemediatorGateUnpolled',
       ]),
     );
@@ -212,6 +214,7 @@ describe('every rule', () => {
       ...ingressNames,
       // The Temporal SDK's names the rules use, as a worker's /metrics spells them.
       'temporal_num_pollers',
+      'temporal_workflow_task_execution_failed_total',
       // Prometheus's own per-target series.
       'up',
     ]);
