@@ -34,10 +34,7 @@ export class RequestLog {
    */
   arrived(operation: string): () => void {
     this.unanswered.set(operation, (this.unanswered.get(operation) ?? 0) + 1);
-    let answered = false;
     return () => {
-      if (answered) return;
-      answered = true;
       const left = (this.unanswered.get(operation) ?? 1) - 1;
       if (left > 0) this.unanswered.set(operation, left);
       else this.unanswered.delete(operation);

@@ -48,6 +48,10 @@ interface Scraped {
   body: string;
 }
 
+/** The metrics the worker must export once every path ran, that `scraped` does not have. */
+const missingOn = (scraped: Scraped): string[] =>
+  [...Object.keys(ENGINE_METRICS), FAILED_WORKFLOW_TASKS].filter((name) => !scraped.types.has(name));
+
 /** Reads the text exposition format: families by `# TYPE`, samples' label names by family. */
 function parseExposition(body: string): Scraped {
   const types = new Map<string, string>();
@@ -208,19 +212,13 @@ describe('the worker and the ingress, scraped after every metric-recording path 
       worked = await eventually(
         async () => {
           const scraped = await scrape(workerUrl);
-          const missing = [...Object.keys(ENGINE_METRICS), FAILED_WORKFLOW_TASKS].filter(
-            (name) => !scraped.types.has(name),
-          );
-          return missing.length === 0 ? scraped : undefined;
+          return missingOn(scraped).length === 0 ? scraped : undefined;
         },
         'every engine metric on the worker endpoint',
         240_000,
       ).catch(async (err: Error) => {
         const scraped = await scrape(workerUrl);
-        const missing = [...Object.keys(ENGINE_METRICS), FAILED_WORKFLOW_TASKS].filter(
-          (name) => !scraped.types.has(name),
-        );
-        throw new Error(`${err.message}; still missing: ${missing.join(', ')}`);
+        throw new Error(`${err.message}; still missing: ${missingOn(scraped).join(', ')}`);
       });
     } finally {
       clearInterval(freeing);

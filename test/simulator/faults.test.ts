@@ -17,16 +17,6 @@ import { expectSdkError, sdkClients, useSimulator } from './helpers';
 const ctx = useSimulator();
 const { startTask } = ctx;
 
-const startTaskWith = (abortSignal: AbortSignal) =>
-  ctx.aws.connect.send(
-    new StartTaskContactCommand({
-      InstanceId: SEED.instanceId,
-      Name: 'Held by latency',
-      ContactFlowId: SEED.contactFlows.taskTriage,
-    }),
-    { abortSignal },
-  );
-
 const describeRule = (client = ctx.aws.connect) =>
   client.send(new DescribeRuleCommand({ InstanceId: SEED.instanceId, RuleId: SEED.rules.followUpTask }));
 
@@ -84,7 +74,7 @@ test('added latency delays the answer of that operation only', async () => {
 test('a call held by latency counts as in progress until it is answered, even if the caller is gone', async () => {
   await ctx.sim.admin.injectFaults({ latencyMs: { StartTaskContact: 400 } });
   const abort = new AbortController();
-  const call = startTaskWith(abort.signal);
+  const call = startTask({}, SEED.instanceId, { abortSignal: abort.signal });
   await eventually(
     async () => (await ctx.sim.admin.state({ tasks: 'none' })).requestsInProgress.StartTaskContact === 1,
     'the call to arrive',

@@ -34,6 +34,7 @@ export interface SimulatorTestContext {
   startTask(
     overrides?: Partial<StartTaskContactCommandInput>,
     instanceId?: string,
+    options?: { abortSignal?: AbortSignal },
   ): Promise<StartTaskContactCommandOutput>;
   openTasks(instanceId?: string): Promise<number>;
 }
@@ -43,7 +44,7 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
   const context: SimulatorTestContext = {
     sim: undefined as unknown as RunningSimulator,
     aws: undefined as unknown as SdkClients,
-    startTask: (overrides = {}, instanceId = SEED.instanceId) =>
+    startTask: (overrides = {}, instanceId = SEED.instanceId, options = {}) =>
       context.aws.connect.send(
         new StartTaskContactCommand({
           InstanceId: instanceId,
@@ -51,6 +52,7 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
           ContactFlowId: SEED.contactFlows.taskTriage,
           ...overrides,
         } as StartTaskContactCommandInput),
+        options,
       ),
     openTasks: async (instanceId = SEED.instanceId) =>
       (await context.sim.admin.instance(instanceId)).openTasks,
